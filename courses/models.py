@@ -1,0 +1,114 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Courses this user may read: public ones, and members-only ones they belong to."""
+        if user.is_authenticated and user.is_superuser:
+            return self.all()
+        public = Q(visibility=Course.Visibility.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(public)
+        return self.filter(public | Q(memberships__user=user)).distinct()
+
+    def taught_by(self, user):
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user, memberships__role=Membership.Role.INSTRUCTOR).distinct()
+
+
+class Course(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone may read"
+        MEMBERS = "members", "Members only"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    term = models.CharField(max_length=60, blank=True, help_text="For example: Fall 2026")
+    description = models.TextField(blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    # Comment policy; the comments app reads these.
+    moderate_first_comment = models.BooleanField(
+        default=True,
+        help_text="Hold a member's comments until an instructor has approved one of theirs.",
+    )
+    allow_guest_comments = models.BooleanField(
+        default=False, help_text="On a public course, let visitors comment (always held)."
+    )
+    max_comment_depth = models.PositiveSmallIntegerField(default=5, help_text="How deep replies may nest.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_comment_depth__gte=1) & Q(max_comment_depth__lte=10),
+                name="course_comment_depth_1_to_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.term})" if self.term else self.title
+
+    def get_absolute_url(self):
+        return reverse("posts:front", kwargs={"course_slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+
+class MembershipQuerySet(models.QuerySet):
+    def instructors(self):
+        return self.filter(role=Membership.Role.INSTRUCTOR)
+
+    def students(self):
+        return self.filter(role=Membership.Role.STUDENT)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", "Student"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
+    display_name = models.CharField(
+        max_length=80, help_text="Shown on your posts and comments. A pseudonym is fine."
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="one_membership_per_course"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} in {self.course.slug} ({self.role})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "posts:author", kwargs={"course_slug": self.course.slug, "username": self.user.username}
+        )
+
+    @property
+    def is_instructor(self):
+        return self.role == self.Role.INSTRUCTOR

@@ -1,0 +1,43 @@
+"""Who may do what in a course. Views and other apps ask here, never inline."""
+
+from django.http import Http404
+
+from .models import Course, Membership
+
+
+def membership_of(user, course) -> Membership | None:
+    """The user's membership in the course, cached on the user for the request."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_course_memberships", {})
+    if course.pk not in cache:
+        cache[course.pk] = Membership.objects.filter(course=course, user=user).first()
+    return cache[course.pk]
+
+
+def can_read(user, course) -> bool:
+    if course.is_public or (user.is_authenticated and user.is_superuser):
+        return True
+    return membership_of(user, course) is not None
+
+
+def is_member(user, course) -> bool:
+    return membership_of(user, course) is not None
+
+
+def is_instructor(user, course) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    membership = membership_of(user, course)
+    return membership is not None and membership.is_instructor
+
+
+def readable_course_or_404(user, course_slug) -> Course:
+    """The course, or 404 for anyone who may not read it (a members-only course stays hidden)."""
+    try:
+        course = Course.objects.get(slug=course_slug)
+    except Course.DoesNotExist:
+        raise Http404("No such course.") from None
+    if not can_read(user, course):
+        raise Http404("No such course.")
+    return course

@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from . import permissions, services
+from .forms import JoinCourseForm, SignUpForm
+from .models import Course
+
+
+class CourseListView(ListView):
+    template_name = "courses/course_list.html"
+    context_object_name = "courses"
+
+    def get_queryset(self):
+        return Course.objects.visible_to(self.request.user).order_by("title")
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("courses:join")
+    form = SignUpForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        user, membership = services.user_sign_up(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            join_code=form.cleaned_data["join_code"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {membership.course.title}.")
+        return redirect(membership.course)
+    return render(request, "registration/sign_up.html", {"form": form})
+
+
+@login_required
+def join(request):
+    form = JoinCourseForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        membership = services.course_join(
+            user=request.user,
+            join_code=form.cleaned_data["join_code"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        messages.success(request, f"You are a member of {membership.course.title}.")
+        return redirect(membership.course)
+    return render(request, "courses/join.html", {"form": form})
+
+
+@require_POST
+@login_required
+def rotate_join_code(request, course_slug):
+    course = permissions.readable_course_or_404(request.user, course_slug)
+    if not permissions.is_instructor(request.user, course):
+        raise PermissionDenied("Only the course's instructors can change its join code.")
+    code = services.course_rotate_join_code(course=course)
+    messages.success(request, f"The new join code is {code}. The old one no longer works.")
+    return redirect(course)

@@ -1,0 +1,95 @@
+"""Checking and cleaning every uploaded image before it is stored.
+
+The browser's file name and content type are never trusted: Pillow decodes
+the image, the format comes from the decoded data, metadata (EXIF, GPS, XMP)
+is dropped by re-encoding, and the stored name is random.
+"""
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+
+class ImageRejected(Exception):
+    """The upload is not an image we store; the message is shown to the writer."""
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: ContentFile
+    width: int
+    height: int
+    format: str
+
+
+def clean_image(upload) -> CleanImage:
+    """Decode, check, orient, strip and re-encode an uploaded file, or raise ImageRejected."""
+    max_bytes = settings.IMAGE_MAX_BYTES
+    max_pixels = settings.IMAGE_MAX_PIXELS
+    if upload.size is not None and upload.size > max_bytes:
+        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB. Please resize it.")
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB. Please resize it.")
+    if not data:
+        raise ImageRejected("The file is empty.")
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it: treat that as a bomb too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+                if fmt not in ALLOWED_FORMATS:
+                    raise ImageRejected("Only JPEG, PNG, GIF and WebP images can be added.")
+                if width * height > max_pixels:
+                    raise ImageRejected(
+                        f"The image is {width}×{height} pixels; the limit is "
+                        f"{max_pixels // 1_000_000} megapixels. Please resize it."
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as im:
+                im.load()  # a truncated file fails here
+                # Animated images keep their first frame: thousands of frames are not decoded.
+                im = ImageOps.exif_transpose(im)
+                cleaned = _encode(im, fmt)
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected("The image is too large to open safely. Please resize it.") from None
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, IndexError...) on bad data
+        raise ImageRejected(
+            "This file could not be read as an image. It may be damaged or not an image at all."
+        ) from None
+    return cleaned
+
+
+def _encode(im: Image.Image, fmt: str) -> CleanImage:
+    max_width = settings.IMAGE_MAX_WIDTH
+    if im.width > max_width:
+        im = im.resize((max_width, round(im.height * max_width / im.width)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if im.mode not in ("RGB", "L"):
+            im = im.convert("RGB")  # CMYK and others
+        im.save(out, "JPEG", quality=85, optimize=True)
+    elif fmt == "WEBP":
+        im.save(out, "WEBP", quality=85)
+    elif fmt == "GIF":
+        im.save(out, "GIF")
+    else:
+        if im.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            im = im.convert("RGBA")  # 16-bit and others
+        im.save(out, "PNG", optimize=True)
+    name = f"{secrets.token_urlsafe(16)}.{ALLOWED_FORMATS[fmt]}"
+    return CleanImage(
+        content=ContentFile(out.getvalue(), name=name), width=im.width, height=im.height, format=fmt
+    )

@@ -1,0 +1,275 @@
+import calendar
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from courses import permissions
+from courses.models import Membership
+
+from . import services
+from .forms import PostForm
+from .images import ImageRejected, clean_image
+from .markdown import render_post_markdown
+from .models import Category, Post, Tag
+
+User = get_user_model()
+
+POSTS_PER_PAGE = 10
+
+
+class CourseMixin:
+    """Resolves the course from the URL; a course the user may not read is a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.course = permissions.readable_course_or_404(request.user, kwargs["course_slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def course_posts(self):
+        return Post.objects.visible_to(self.request.user).filter(course=self.course)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = permissions.membership_of(self.request.user, self.course)
+        context.update(
+            course=self.course,
+            membership=membership,
+            is_instructor=permissions.is_instructor(self.request.user, self.course),
+        )
+        return context
+
+
+class PostListView(CourseMixin, ListView):
+    template_name = "posts/post_list.html"
+    context_object_name = "posts"
+    paginate_by = POSTS_PER_PAGE
+    heading = None
+
+    def get_queryset(self):
+        return self.filter_posts(Post.objects.published().filter(course=self.course).for_listing()).order_by(
+            "-published_at", "-pk"
+        )
+
+    def filter_posts(self, posts):
+        return posts
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.get_heading()
+        context["categories"] = Category.objects.filter(course=self.course)
+        return context
+
+    def get_heading(self):
+        return self.heading
+
+
+class FrontPageView(PostListView):
+    template_name = "posts/front.html"
+
+
+class CategoryView(PostListView):
+    def filter_posts(self, posts):
+        self.category = get_object_or_404(Category, course=self.course, slug=self.kwargs["slug"])
+        return posts.filter(category=self.category)
+
+    def get_heading(self):
+        return f"Posts in {self.category.name}"
+
+
+class TagView(PostListView):
+    def filter_posts(self, posts):
+        self.tag = get_object_or_404(Tag, course=self.course, slug=self.kwargs["slug"])
+        return posts.filter(tags=self.tag)
+
+    def get_heading(self):
+        return f"Posts tagged “{self.tag.name}”"
+
+
+class AuthorView(PostListView):
+    template_name = "posts/author.html"
+
+    def filter_posts(self, posts):
+        self.author_membership = get_object_or_404(
+            Membership.objects.select_related("user"),
+            course=self.course,
+            user__username=self.kwargs["username"],
+        )
+        return posts.filter(author=self.author_membership.user)
+
+    def get_heading(self):
+        return f"Posts by {self.author_membership.display_name}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["author_membership"] = self.author_membership
+        return context
+
+
+class MonthView(PostListView):
+    def filter_posts(self, posts):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not 1 <= month <= 12:
+            raise Http404("No such month.")
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime(year, month, 1, tzinfo=tz)
+        end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+        self.month_start = start
+        return posts.filter(published_at__gte=start, published_at__lt=end)
+
+    def get_heading(self):
+        return f"Posts from {self.month_start:%B %Y}"
+
+
+class DraftListView(CourseMixin, ListView):
+    """The user's own drafts; instructors see every draft of their course."""
+
+    template_name = "posts/drafts.html"
+    context_object_name = "posts"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        drafts = Post.objects.filter(course=self.course, status=Post.Status.DRAFT)
+        if not permissions.is_instructor(self.request.user, self.course):
+            drafts = drafts.filter(author=self.request.user)
+        return drafts.for_listing().order_by("-updated_at")
+
+
+class PostDetailView(CourseMixin, DetailView):
+    template_name = "posts/post_detail.html"
+    context_object_name = "post"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.course_posts().for_detail(), slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        date = self.object.date_for_url
+        if (date.year, date.month, date.day) != (
+            self.kwargs["year"],
+            self.kwargs["month"],
+            self.kwargs["day"],
+        ):
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.object
+        is_author = post.author_id == self.request.user.pk
+        context["can_edit"] = is_author
+        context["can_unpublish"] = post.is_published and (is_author or context["is_instructor"])
+        return context
+
+
+def redirect_to_login(request):
+    from django.contrib.auth.views import redirect_to_login as _redirect
+
+    return _redirect(request.get_full_path())
+
+
+def _member_or_refuse(request, course):
+    if not permissions.is_member(request.user, course):
+        raise PermissionDenied("Only members of this course can write here. Join it with its code.")
+
+
+@login_required
+def post_write(request, course_slug, slug=None):
+    """Write a new post or edit one of your own. The draft is never lost on a refusal."""
+    course = permissions.readable_course_or_404(request.user, course_slug)
+    _member_or_refuse(request, course)
+    post = None
+    if slug is not None:
+        post = get_object_or_404(Post.objects.visible_to(request.user), course=course, slug=slug)
+        if post.author_id != request.user.pk:
+            raise PermissionDenied("You can edit only your own posts.")
+    form = PostForm(request.POST or None, instance=post, course=course)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish" or (post is not None and post.is_published)
+        try:
+            saved = services.post_save(
+                post=post,
+                course=course,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                category=form.cleaned_data["category"],
+                tags_text=form.cleaned_data["tags_text"],
+                publish=publish,
+            )
+        except services.PublishRefused as refusal:
+            form.add_error("body", str(refusal))
+        else:
+            if saved.is_published:
+                messages.success(request, "Your post is published.")
+                return redirect(saved)
+            messages.success(request, "Draft saved. Only you and your instructors can see it.")
+            return redirect(saved.get_edit_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "posts/post_form.html",
+        {
+            "form": form,
+            "course": course,
+            "post": post,
+            "is_instructor": permissions.is_instructor(request.user, course),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def post_unpublish(request, course_slug, slug):
+    course = permissions.readable_course_or_404(request.user, course_slug)
+    post = get_object_or_404(Post.objects.visible_to(request.user), course=course, slug=slug)
+    if post.author_id != request.user.pk and not permissions.is_instructor(request.user, course):
+        raise PermissionDenied("You can unpublish only your own posts.")
+    services.post_unpublish(post=post)
+    messages.success(request, "The post is a draft again. Only you and your instructors can see it.")
+    return redirect(post.get_edit_url())
+
+
+@require_POST
+@login_required
+def markdown_preview(request):
+    """The editor's live preview: the same pipeline as the post page."""
+    content = request.POST.get("content", "")
+    if len(content) > settings.POST_BODY_MAX_CHARS:
+        return HttpResponseBadRequest("This text is too long to preview.")
+    return HttpResponse(render_post_markdown(content))
+
+
+@require_POST
+@login_required
+def image_upload(request):
+    """The editor's image upload: checked and cleaned by Pillow, answered in JSON."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.IMAGE_MAX_BYTES + 64 * 1024:
+        limit_mb = settings.IMAGE_MAX_BYTES // (1024 * 1024)
+        return JsonResponse(
+            {"image": [f"The image is larger than {limit_mb} MB. Please resize it."]}, status=400
+        )
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image file to upload."]}, status=400)
+    if not Membership.objects.filter(user=request.user).exists() and not request.user.is_superuser:
+        raise PermissionDenied("Only course members can upload images.")
+    try:
+        cleaned = clean_image(upload)
+    except ImageRejected as rejection:
+        return JsonResponse({"image": [str(rejection)]}, status=400)
+    image = services.image_store(uploader=request.user, cleaned=cleaned)
+    return JsonResponse({"image_code": f"![]({image.file.url})", "image_url": image.file.url})
