@@ -1,0 +1,150 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+- One browser per session (pytest-playwright's `browser`), one fresh context per test.
+- Without /usr/bin/chromium the tests are skipped with the install command; under CI=true
+  a missing browser is an error, so CI can never go green without running them.
+- On a failure every open page's screenshot and HTML go to test-artifacts/ and the report
+  prints their paths.
+- Uploaded media: Django's LiveServerThread wraps the app in `_MediaFilesHandler`, which
+  serves MEDIA_URL from `settings.MEDIA_ROOT` read at request time, so the per-test
+  tmp MEDIA_ROOT of tests/conftest.py is served even though the live server runs with
+  DEBUG=False (urls.py's DEBUG-only media route is not needed). The image flow checks
+  this by asserting the uploaded image decodes in the browser.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# CHROMIUM_PATH lets a developer point at another Chromium build; CI uses Debian's.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_ARTIFACT_PATHS = pytest.StashKey[list]()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _chromium_missing() -> bool:
+    return not os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the browser tests on a machine without Chromium (never under CI=true)."""
+    if not _chromium_missing() or _in_ci():
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: {INSTALL_HINT}")
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.path)).is_relative_to(here):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if _chromium_missing():
+        # Only reached under CI=true (elsewhere the tests were skipped at collection).
+        pytest.fail(f"Chromium not found at {CHROMIUM} and CI=true: {INSTALL_HINT}", pytrace=False)
+    return {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "viewport": {"width": 1280, "height": 800},
+        "locale": "en-US",
+    }
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def browser_errors(page):
+    """Console errors and uncaught exceptions of `page`, collected for the test to assert on."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
+
+
+@pytest.fixture
+def log_in(live_server, context):
+    """Log a user into a browser context by handing it a session cookie made by Django."""
+    from django.test import Client
+
+    def _log_in(user, into=None):
+        client = Client()
+        client.force_login(user)
+        (into or context).add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return _log_in
+
+
+def save_artifacts(page, name: str) -> list[Path]:
+    """A full-page screenshot and the HTML of `page`, under test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:150]
+    png, html = ARTIFACTS / f"{stem}.png", ARTIFACTS / f"{stem}.html"
+    page.screenshot(path=str(png), full_page=True)
+    html.write_text(page.content(), encoding="utf-8")
+    return [png, html]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    browser = item.funcargs.get("browser")
+    if browser is None:
+        return report
+    saved = []
+    pages = [p for context in browser.contexts for p in context.pages]
+    for n, open_page in enumerate(pages):
+        try:
+            saved += save_artifacts(open_page, f"{item.nodeid}-failed-{n}")
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            saved.append(f"(could not save page {n}: {error})")
+    if saved:
+        lines = "\n".join(str(path) for path in saved)
+        report.sections.append(("browser artifacts", lines))
+        item.config.stash.setdefault(_ARTIFACT_PATHS, []).extend(saved)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    saved = config.stash.get(_ARTIFACT_PATHS, [])
+    if saved:
+        terminalreporter.section("browser failure artifacts")
+        for path in saved:
+            terminalreporter.write_line(str(path))
