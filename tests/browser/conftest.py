@@ -148,3 +148,62 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("browser failure artifacts")
         for path in saved:
             terminalreporter.write_line(str(path))
+
+
+def png_bytes(width=320, height=200, colour=(155, 28, 28)) -> bytes:
+    """A small real PNG, as a student's photo would be."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def stored_image_markdown(*, uploader, alt: str, title: str = "") -> str:
+    """An image already uploaded through the posts app's checks, as Markdown."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from posts import services
+    from posts.images import clean_image
+
+    upload = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+    stored = services.image_store(uploader=uploader, cleaned=clean_image(upload))
+    title_part = f' "{title}"' if title else ""
+    return f"![{alt}]({stored.file.url}{title_part})"
+
+
+RICH_BODY = """Reading the week's sources side by side.
+
+## What the letters say
+
+- Official speeches
+- Private letters
+- A diary[^1]
+
+> A quotation from the source, set apart.
+
+| Year | Event |
+| ---- | ----- |
+| 1956 | The Secret Speech |
+
+{image}
+
+[^1]: Gregory Freeze, *Russia: A History*, chapter 12.
+"""
+
+
+@pytest.fixture
+def rich_post(course, student):
+    """A published post with what real posts carry: heading, list, quote, table, image, footnote."""
+    from tests.factories import PostFactory
+
+    image = stored_image_markdown(uploader=student, alt="A wooden fence in snow", title="The fence | Archive")
+    return PostFactory(
+        course=course,
+        author=student,
+        title="The Thaw in letters",
+        slug="the-thaw-in-letters",
+        body=RICH_BODY.format(image=image),
+    )

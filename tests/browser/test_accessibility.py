@@ -1,0 +1,73 @@
+"""axe-core (bundled by axe-playwright-python, nothing fetched) on every page type: WCAG 2.1 A and AA."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+_axe = Axe()
+
+
+def axe_violations(page) -> list[dict]:
+    return _axe.run(page, options=WCAG_21_AA).response["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node.get('failureSummary', '')}")
+    return "\n".join(lines)
+
+
+def assert_no_violations(page):
+    violations = axe_violations(page)
+    assert not violations, f"axe found on {page.url}:\n{describe(violations)}"
+
+
+def _sign_up_with_error(page, course):
+    page.goto(reverse("courses:sign-up"))
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Join code").fill("WRONG")
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_text("That join code does not match any course").wait_for()
+
+
+# page id -> (who is looking, how to get there)
+PAGES = {
+    "course-list": (None, lambda page, course, post: page.goto(reverse("courses:list"))),
+    "front-page": (None, lambda page, course, post: page.goto(course.get_absolute_url())),
+    "front-page-instructor": ("instructor", lambda page, course, post: page.goto(course.get_absolute_url())),
+    "post-page": (None, lambda page, course, post: page.goto(post.get_absolute_url())),
+    "post-page-author": ("student", lambda page, course, post: page.goto(post.get_absolute_url())),
+    "write-page": (
+        "student",
+        lambda page, course, post: page.goto(reverse("posts:write", args=[course.slug])),
+    ),
+    "category-archive": (None, lambda page, course, post: page.goto(post.category.get_absolute_url())),
+    "author-archive": (
+        None,
+        lambda page, course, post: page.goto(
+            reverse("posts:author", args=[course.slug, post.author.username])
+        ),
+    ),
+    "login": (None, lambda page, course, post: page.goto(reverse("login"))),
+    "sign-up": (None, lambda page, course, post: page.goto(reverse("courses:sign-up"))),
+    "sign-up-with-error": (None, lambda page, course, post: _sign_up_with_error(page, course)),
+}
+
+
+@pytest.mark.parametrize("page_id", PAGES)
+def test_page_has_no_wcag_21_aa_violations(page_id, page, log_in, course, student, instructor, rich_post):
+    who, go = PAGES[page_id]
+    if who:
+        log_in({"student": student, "instructor": instructor}[who])
+    go(page, course, rich_post)
+    assert page.get_by_role("heading", level=1).count() == 1, "one h1 a page"
+    assert_no_violations(page)
