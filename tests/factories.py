@@ -71,3 +71,57 @@ class PostFactory(factory.django.DjangoModelFactory):
 class DraftFactory(PostFactory):
     status = Post.Status.DRAFT
     published_at = None
+
+
+# --- awards ---
+
+
+class AwardTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.AwardType"
+
+    course = factory.SubFactory(CourseFactory)
+    name = "Red star"
+    slug = factory.Sequence(lambda n: f"red-star-{n}")
+    symbol = "star"
+    colour = "#b71c1c"
+
+
+class EditorialTermFactory(factory.django.DjangoModelFactory):
+    """A student on the editorial team this week (today included)."""
+
+    class Meta:
+        model = "awards.EditorialTerm"
+
+    member = factory.SubFactory(MembershipFactory)
+    course = factory.LazyAttribute(lambda t: t.member.course)
+    starts = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=1))
+    ends = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=5))
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Award"
+
+    post = factory.SubFactory(PostFactory)
+    award_type = factory.LazyAttribute(lambda a: AwardTypeFactory(course=a.post.course))
+    given_by = factory.LazyAttribute(lambda a: InstructorFactory(course=a.post.course).user)
+    note = "A careful reading of the sources."
+
+
+# Comments (appended by the comments app)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment by a member of the post's course. Bypasses the services on purpose:
+    tests that need the count or emails call comments.services instead."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.LazyAttribute(lambda c: MembershipFactory(course=c.post.course).user)
+    body = factory.Sequence(lambda n: f"Comment number {n} about the source.")
+    status = "approved"
+    depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 1)
+    parent = None

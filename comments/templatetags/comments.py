@@ -1,7 +1,13 @@
 """How other apps' templates show comments: the post page's thread and the count in lists."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+
+from comments import permissions
+from comments.forms import CommentForm, GuestCommentForm
+from comments.models import Comment
+from comments.thread import build_thread, find
 
 register = template.Library()
 
@@ -13,7 +19,50 @@ def comment_count_link(post):
     return format_html('<a href="{}#comments">{} {}</a>', post.get_absolute_url(), count, label)
 
 
+def _requested_reply_to(request, form):
+    """The comment the reader is replying to: a failed form's parent, or ?replyto= in the URL."""
+    raw = form.data.get("parent") if form is not None and form.is_bound else request.GET.get("replyto")
+    try:
+        return int(raw) if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
 @register.simple_tag(takes_context=True)
 def comment_section(context, post):
-    """The thread and the "Leave a Reply" form under a post (built in the comments issue)."""
-    return ""
+    """The thread and the "Leave a Reply" form under a post, from one query however many comments."""
+    request = context["request"]
+    user = request.user
+    course = post.course
+    moderator = permissions.can_moderate(user, course)
+    access = permissions.comment_access(user, post)
+    comments = list(Comment.objects.for_thread(post))
+    nodes = build_thread(comments, user=user, moderator=moderator)
+
+    form = context.get("comment_form")
+    reply_to = None
+    reply_to_pk = _requested_reply_to(request, form)
+    if reply_to_pk and access.allowed:
+        node = find(nodes, reply_to_pk)
+        if node and node.comment.is_approved and not node.placeholder:
+            reply_to = node.comment
+    if form is None:
+        form_class = GuestCommentForm if access.as_guest else CommentForm
+        form = form_class(initial={"parent": reply_to.pk if reply_to else None})
+
+    return render_to_string(
+        "comments/includes/_section.html",
+        {
+            "post": post,
+            "course": course,
+            "nodes": nodes,
+            "count": post.comment_count,
+            "pending_count": sum(1 for c in comments if c.is_pending) if moderator else 0,
+            "moderator": moderator,
+            "access": access,
+            "form": form,
+            "reply_to": reply_to,
+            "reply_to_pk": reply_to.pk if reply_to else None,
+        },
+        request=request,
+    )

@@ -1,0 +1,143 @@
+"""Comment emails. Services schedule them with transaction.on_commit, so a rolled-back
+comment never sends mail; each email links to the comment and carries a signed
+one-click link that mutes the post."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from courses.models import Membership
+
+from .models import Comment, NotificationPreference, PostMute
+
+MUTE_SALT = "comments.mute-post"
+
+
+class Kind:
+    """Each kind of email maps to a switch on NotificationPreference."""
+
+    COMMENT_ON_POST = "on_comment_on_my_post"
+    REPLY = "on_reply"
+    APPROVED = "on_approved"
+    MODERATION = "on_moderation"
+
+
+def mute_token(*, user, post) -> str:
+    return signing.dumps({"u": user.pk, "p": post.pk}, salt=MUTE_SALT)
+
+
+def read_mute_token(token: str) -> tuple[int, int]:
+    """(user id, post id); raises signing.BadSignature if the link was tampered with."""
+    data = signing.loads(token, salt=MUTE_SALT)
+    return int(data["u"]), int(data["p"])
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def wants(user, kind: str, post) -> bool:
+    if not user.is_active or not user.email:
+        return False
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if preference is not None and not getattr(preference, kind):
+        return False
+    return not PostMute.objects.filter(user=user, post=post).exists()
+
+
+def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> None:
+    if not wants(user, kind, comment.post):
+        return
+    context = {
+        "recipient": user,
+        "comment": comment,
+        "post": comment.post,
+        "comment_url": absolute(comment.get_absolute_url()),
+        "mute_url": absolute(
+            reverse("comments:mute", kwargs={"token": mute_token(user=user, post=comment.post)})
+        ),
+        "settings_url": absolute(reverse("comments:notification-settings")),
+    }
+    body = render_to_string(template, context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _fresh(comment_pk: int) -> Comment | None:
+    return (
+        Comment.objects.select_related("post", "post__course", "author", "parent")
+        .filter(pk=comment_pk)
+        .first()
+    )
+
+
+def _send_visible_comment(comment_pk: int) -> None:
+    """A comment has just become visible: tell the post's author and the parent's author."""
+    comment = _fresh(comment_pk)
+    if comment is None or not comment.is_approved:
+        return
+    post = comment.post
+    told = {comment.author_id}
+    parent_author = comment.parent.author if comment.parent_id and comment.parent.author_id else None
+    if parent_author is not None and parent_author.pk not in told:
+        told.add(parent_author.pk)
+        _send(
+            user=parent_author,
+            kind=Kind.REPLY,
+            comment=comment,
+            subject=f"{comment.author_name} replied to your comment on “{post.title}”",
+            template="comments/email/reply.txt",
+        )
+    if post.author_id not in told:
+        _send(
+            user=post.author,
+            kind=Kind.COMMENT_ON_POST,
+            comment=comment,
+            subject=f"{comment.author_name} commented on “{post.title}”",
+            template="comments/email/comment_on_post.txt",
+        )
+
+
+def _send_approved(comment_pk: int) -> None:
+    comment = _fresh(comment_pk)
+    if comment is None or not comment.is_approved or comment.author is None:
+        return
+    _send(
+        user=comment.author,
+        kind=Kind.APPROVED,
+        comment=comment,
+        subject=f"Your comment on “{comment.post.title}” is now published",
+        template="comments/email/approved.txt",
+    )
+
+
+def _send_moderation(comment_pk: int) -> None:
+    comment = _fresh(comment_pk)
+    if comment is None or not comment.is_pending:
+        return
+    instructors = Membership.objects.instructors().filter(course=comment.post.course).select_related("user")
+    for membership in instructors:
+        if membership.user_id == comment.author_id:
+            continue
+        _send(
+            user=membership.user,
+            kind=Kind.MODERATION,
+            comment=comment,
+            subject=f"A comment on “{comment.post.title}” awaits moderation",
+            template="comments/email/moderation.txt",
+        )
+
+
+def on_comment_visible(comment: Comment) -> None:
+    transaction.on_commit(lambda pk=comment.pk: _send_visible_comment(pk))
+
+
+def on_comment_held(comment: Comment) -> None:
+    transaction.on_commit(lambda pk=comment.pk: _send_moderation(pk))
+
+
+def on_held_comment_approved(comment: Comment) -> None:
+    transaction.on_commit(lambda pk=comment.pk: _send_approved(pk))
+    on_comment_visible(comment)
