@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from . import permissions, services
-from .forms import JoinCourseForm, SignUpForm
+from . import permissions, ratelimit, services
+from .forms import JoinCourseForm, LimitedPasswordResetForm, LockoutAuthenticationForm, SignUpForm
 from .models import Course
 
 
@@ -23,7 +24,7 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("courses:join")
     form = SignUpForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _sign_up_allowed(request, form):
         user, membership = services.user_sign_up(
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
@@ -35,6 +36,28 @@ def sign_up(request):
         messages.success(request, f"Welcome to {membership.course.title}.")
         return redirect(membership.course)
     return render(request, "registration/sign_up.html", {"form": form})
+
+
+def _sign_up_allowed(request, form) -> bool:
+    try:
+        ratelimit.hit("sign-up", f"ip:{ratelimit.client_address(request)}")
+    except ratelimit.RateLimited as refusal:
+        form.add_error(
+            None, f"Too many sign-ups from your network in {refusal.limit.describe()}. Please wait."
+        )
+        return False
+    return True
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LockoutAuthenticationForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LimitedPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @login_required

@@ -2,8 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from courses import views as course_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Log-in and password reset with lockout and rate limits; the rest is Django's.
+    path("accounts/login/", course_views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", course_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
     path("", include("posts.urls")),

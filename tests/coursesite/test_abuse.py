@@ -1,0 +1,76 @@
+"""Log-in lockout, and rate limits on sign-up and password reset."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CourseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fail_login(client, username):
+    return client.post(reverse("login"), {"username": username, "password": "wrong-password"})
+
+
+def test_account_is_locked_after_five_failures_with_a_clear_message(client):
+    user = UserFactory(username="ada")
+    for _ in range(5):
+        response = _fail_login(client, "ada")
+        assert "Please enter a correct username and password" in response.content.decode()
+    # Even the right password is refused while locked out, with the reason.
+    response = client.post(reverse("login"), {"username": "ada", "password": "pass-for-tests-1"})
+    page = response.content.decode()
+    assert "Too many failed log-ins" in page
+    assert "reset your password" in page
+    assert "_auth_user_id" not in client.session
+    assert user.username in page  # the typed username is kept in the form
+
+
+def test_lockout_counts_per_address_across_accounts(client):
+    for n in range(5):
+        _fail_login(client, f"nobody{n}")
+    UserFactory(username="grace")
+    response = client.post(reverse("login"), {"username": "grace", "password": "pass-for-tests-1"})
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_a_good_login_under_the_limit_works(client):
+    UserFactory(username="linus")
+    for _ in range(4):
+        _fail_login(client, "linus")
+    response = client.post(reverse("login"), {"username": "linus", "password": "pass-for-tests-1"})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_password_reset_is_rate_limited(client, mailoutbox):
+    UserFactory(username="reset", email="reset@example.edu")
+    for _ in range(5):
+        response = client.post(reverse("password_reset"), {"email": "reset@example.edu"})
+        assert response.status_code == 302
+    assert len(mailoutbox) == 5
+    response = client.post(reverse("password_reset"), {"email": "reset@example.edu"})
+    assert response.status_code == 200
+    assert "Too many reset requests" in response.content.decode()
+    assert len(mailoutbox) == 5
+
+
+def test_sign_up_is_rate_limited_and_keeps_what_was_typed(client, settings):
+    settings.RATE_LIMITS = {"sign-up": [(3600, 1)]}
+    course = CourseFactory()
+    data = {
+        "username": "newstudent",
+        "email": "new@example.edu",
+        "password1": "a-Long-passphrase-42",
+        "password2": "a-Long-passphrase-42",
+        "display_name": "New Student",
+        "join_code": course.join_code,
+    }
+    assert client.post(reverse("courses:sign-up"), data).status_code == 302
+    client.logout()
+    response = client.post(
+        reverse("courses:sign-up"), {**data, "username": "second", "email": "s@example.edu"}
+    )
+    page = response.content.decode()
+    assert "Too many sign-ups" in page
+    assert 'value="second"' in page
