@@ -84,7 +84,12 @@ def page(context):
 def browser_errors(page):
     """Console errors and uncaught exceptions of `page`, collected for the test to assert on."""
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     return errors
 
