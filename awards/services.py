@@ -1,0 +1,79 @@
+"""Giving and revoking awards. The post page, the admin and the demo all come through here."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import Membership
+
+from .models import Award, AwardType
+from .permissions import AwardRefused, check_can_give, check_can_revoke
+
+logger = logging.getLogger(__name__)
+
+NOTE_MAX_CHARS = 500
+
+
+def award_grant(*, post, award_type: AwardType, by, note: str = "", note_public: bool = False) -> Award:
+    """Give `award_type` to `post`. Raises AwardRefused (a 403) when the rules forbid it."""
+    check_can_give(by, post=post, award_type=award_type)
+    note = note.strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError(f"Keep the note under {NOTE_MAX_CHARS} characters.")
+    already = AwardRefused(f"This post already has the “{award_type.name}”.")
+    if Award.objects.active().filter(post=post, award_type=award_type).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            award = Award.objects.create(
+                post=post, award_type=award_type, given_by=by, note=note, note_public=note_public
+            )
+    except IntegrityError:
+        raise already from None  # another editor gave it a moment ago
+    # After commit, so a rolled-back award sends nothing; robust, so a mail
+    # server failure is logged instead of failing a request that has already succeeded.
+    transaction.on_commit(lambda: _email_author(award), robust=True)
+    return award
+
+
+def award_revoke(*, award: Award, by) -> Award:
+    """Mark the award revoked; the row stays, with who revoked it and when."""
+    check_can_revoke(by, award)
+    award.revoked_at = timezone.now()
+    award.revoked_by = by
+    award.save(update_fields=["revoked_at", "revoked_by"])
+    return award
+
+
+def _email_author(award: Award) -> None:
+    post = award.post
+    author = post.author
+    if not author.email:
+        return
+    name = (
+        Membership.objects.filter(course=post.course, user=author)
+        .values_list("display_name", flat=True)
+        .first()
+        or author.username
+    )
+    link = settings.SITE_URL.rstrip("/") + post.get_absolute_url()
+    lines = [
+        f"Hello {name},",
+        "",
+        f"Your post “{post.title}” in {post.course.title} was awarded a “{award.award_type.name}”.",
+        f"It now carries the banner: {award.award_type.banner_text}",
+    ]
+    if award.note:
+        lines += ["", "Why it was chosen:", award.note]
+    lines += ["", f"Read it here: {link}"]
+    send_mail(
+        subject=f"Your post was awarded a “{award.award_type.name}”",
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[author.email],
+    )
+    logger.info("Award email sent for award %s", award.pk)
