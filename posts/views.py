@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from courses import permissions
+from courses import permissions, ratelimit
 from courses.models import Membership
 
 from . import services
@@ -195,7 +195,7 @@ def post_write(request, course_slug, slug=None):
         if post.author_id != request.user.pk:
             raise PermissionDenied("You can edit only your own posts.")
     form = PostForm(request.POST or None, instance=post, course=course)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_rate_limit(request, form, "post-save"):
         publish = request.POST.get("action") == "publish" or (post is not None and post.is_published)
         try:
             saved = services.post_save(
@@ -230,6 +230,19 @@ def post_write(request, course_slug, slug=None):
     )
 
 
+def _within_rate_limit(request, form, scope) -> bool:
+    try:
+        ratelimit.hit(scope, f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
+    except ratelimit.RateLimited as refusal:
+        form.add_error(
+            None,
+            f"You have saved many times in {refusal.limit.describe()}. "
+            "Wait a moment and save again: your text is kept below.",
+        )
+        return False
+    return True
+
+
 @require_POST
 @login_required
 def post_unpublish(request, course_slug, slug):
@@ -247,6 +260,10 @@ def post_unpublish(request, course_slug, slug):
 def markdown_preview(request):
     """The editor's live preview: the same pipeline as the post page."""
     content = request.POST.get("content", "")
+    try:
+        ratelimit.hit("preview", f"user:{request.user.pk}")
+    except ratelimit.RateLimited:
+        return HttpResponse("Preview paused for a moment: too many updates. Keep writing.", status=429)
     if len(content) > settings.POST_BODY_MAX_CHARS:
         return HttpResponseBadRequest("This text is too long to preview.")
     return HttpResponse(render_post_markdown(content))
@@ -262,6 +279,11 @@ def image_upload(request):
         return JsonResponse(
             {"image": [f"The image is larger than {limit_mb} MB. Please resize it."]}, status=400
         )
+    try:
+        ratelimit.hit("image-upload", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
+    except ratelimit.RateLimited as refusal:
+        message = f"Too many images in {refusal.limit.describe()}. Wait a moment and add it again."
+        return JsonResponse({"image": [message]}, status=429)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"image": ["Choose an image file to upload."]}, status=400)

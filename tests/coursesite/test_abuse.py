@@ -74,3 +74,35 @@ def test_sign_up_is_rate_limited_and_keeps_what_was_typed(client, settings):
     page = response.content.decode()
     assert "Too many sign-ups" in page
     assert 'value="second"' in page
+
+
+def test_post_saving_is_rate_limited_and_the_text_is_kept(client, settings):
+    from tests.factories import MembershipFactory
+
+    settings.RATE_LIMITS = {"post-save": [(60, 2)]}
+    member = MembershipFactory()
+    client.force_login(member.user)
+    url = reverse("posts:write", kwargs={"course_slug": member.course.slug})
+    for n in range(2):
+        data = {"title": f"Draft {n}", "body": "Text", "action": "draft"}
+        assert client.post(url, data).status_code == 302
+    response = client.post(url, {"title": "Third", "body": "My precious paragraph", "action": "draft"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Wait a moment and save again" in page
+    assert "My precious paragraph" in page
+
+
+def test_image_upload_and_preview_are_rate_limited(client, settings):
+    from tests.factories import MembershipFactory
+
+    settings.RATE_LIMITS = {"image-upload": [(60, 0)], "preview": [(60, 1)]}
+    member = MembershipFactory()
+    client.force_login(member.user)
+    response = client.post(reverse("posts:upload"), {})
+    assert response.status_code == 429
+    assert "Too many images" in response.json()["image"][0]
+    assert client.post(reverse("posts:preview"), {"content": "*hi*"}).status_code == 200
+    response = client.post(reverse("posts:preview"), {"content": "*hi*"})
+    assert response.status_code == 429
+    assert "Keep writing" in response.content.decode()
