@@ -1,0 +1,156 @@
+"""Moderation in the admin. Instructors (staff, not superusers) see only their courses' comments;
+every action goes through comments.services; nothing is ever deleted here."""
+
+from django.contrib import admin, messages
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from courses.models import Course
+
+from . import services
+from .models import Comment, CommentRevision, NotificationPreference
+
+
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    fields = ["written_at", "replaced_at", "body"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "earlier version"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _teaches_any(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and Course.objects.taught_by(user).exists()
+
+
+class CourseFilter(admin.SimpleListFilter):
+    """Courses the moderator teaches only, so the filter does not reveal other courses."""
+
+    title = "course"
+    parameter_name = "course"
+
+    def lookups(self, request, model_admin):
+        return [(course.pk, str(course)) for course in Course.objects.taught_by(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(post__course_id=self.value())
+        return queryset
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "course", "post", "author_display", "status", "created_at", "edited_at"]
+    list_filter = ["status", CourseFilter, "created_at"]
+    search_fields = ["body", "author__username", "author__email", "guest_name", "guest_email", "post__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["post", "post__course", "author"]
+    list_per_page = 50
+    actions = ["approve", "mark_spam", "remove"]
+    inlines = [CommentRevisionInline]
+    readonly_fields = [
+        "post",
+        "author",
+        "guest_name",
+        "guest_email",
+        "parent",
+        "depth",
+        "body",
+        "rendered_body",
+        "status",
+        "created_at",
+        "edited_at",
+        "moderated_by",
+        "moderated_at",
+    ]
+    exclude = ["body_html"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("post", "post__course", "author")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(post__course__in=Course.objects.taught_by(request.user))
+
+    # Instructors moderate without needing model permissions granted one by one.
+    def has_module_permission(self, request):
+        return request.user.is_superuser or _teaches_any(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # comments are written under the post
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # moderators remove (a status); rows stay
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="Course", ordering="post__course__title")
+    def course(self, comment):
+        return comment.post.course
+
+    @admin.display(description="Author", ordering="author__username")
+    def author_display(self, comment):
+        return comment.author.username if comment.author else f"{comment.guest_name} (guest)"
+
+    @admin.display(description="As shown")
+    def rendered_body(self, comment):
+        return mark_safe(comment.body_html)  # noqa: S308 -- stored HTML, sanitised by the one pipeline
+
+    def _apply(self, request, queryset, verb, service):
+        done = 0
+        for comment in queryset.select_related("post", "post__course"):
+            service(comment, request.user)
+            done += 1
+        self.message_user(request, f"{done} comment{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments")
+    def approve(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "approved",
+            lambda comment, user: services.comment_approve(comment=comment, moderator=user),
+        )
+
+    @admin.action(description="Mark selected comments as spam")
+    def mark_spam(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "marked as spam",
+            lambda comment, user: services.comment_mark_spam(comment=comment, moderator=user),
+        )
+
+    @admin.action(description="Remove selected comments (they stay in the database)")
+    def remove(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "removed",
+            lambda comment, user: services.comment_remove(comment=comment, by=user),
+        )
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "on_comment_on_my_post", "on_reply", "on_approved", "on_moderation"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
