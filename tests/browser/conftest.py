@@ -80,18 +80,28 @@ def page(context):
     return page
 
 
-@pytest.fixture
-def browser_errors(page):
-    """Console errors and uncaught exceptions of `page`, collected for the test to assert on."""
+def watch_for_errors(page) -> list[str]:
+    """Collect console errors, uncaught exceptions and dialogs of `page` (dialogs are dismissed)."""
     errors = []
 
     def on_console(message):
         if message.type == "error":
-            errors.append(f"{message.text} ({message.location.get('url', '')})")
+            errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def on_dialog(dialog):
+        errors.append(f"dialog: {dialog.type} {dialog.message!r} on {page.url}")
+        dialog.dismiss()
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.on("dialog", on_dialog)
     return errors
+
+
+@pytest.fixture
+def browser_errors(page):
+    """What went wrong in `page` that a user would see or the console would show."""
+    return watch_for_errors(page)
 
 
 @pytest.fixture

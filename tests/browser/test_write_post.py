@@ -1,5 +1,7 @@
 """A student writes a post in the browser: live preview, the image picker, publishing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -56,7 +58,7 @@ def test_student_writes_previews_adds_an_image_and_publishes(
     expect(page.locator("#image-status")).to_have_text("Image added to your post.")
     expect(editor).to_have_value(
         # ![alt](/media/posts/...png "caption")
-        __import__("re").compile(r'!\[A wooden fence in the snow\]\(/media/posts/[^ )]+\.png "The fence"\)')
+        re.compile(r'!\[A wooden fence in the snow\]\(/media/posts/[^ )]+\.png "The fence"\)')
     )
     expect(preview.get_by_role("img", name="A wooden fence in the snow")).to_be_visible()
 
