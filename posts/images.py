@@ -12,9 +12,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# What a re-encoded image keeps of the original's info: how it looks, nothing about who
+# took it where. Pillow writes some info keys back by default (JPEG and GIF comments).
+KEPT_INFO = {"transparency", "background"}
+
+
+def too_large_message() -> str:
+    return f"The image is larger than {filesizeformat(settings.IMAGE_MAX_BYTES)}. Please resize it."
 
 
 class ImageRejected(Exception):
@@ -34,10 +42,10 @@ def clean_image(upload) -> CleanImage:
     max_bytes = settings.IMAGE_MAX_BYTES
     max_pixels = settings.IMAGE_MAX_PIXELS
     if upload.size is not None and upload.size > max_bytes:
-        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB. Please resize it.")
+        raise ImageRejected(too_large_message())
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB. Please resize it.")
+        raise ImageRejected(too_large_message())
     if not data:
         raise ImageRejected("The file is empty.")
 
@@ -76,19 +84,24 @@ def _encode(im: Image.Image, fmt: str) -> CleanImage:
     max_width = settings.IMAGE_MAX_WIDTH
     if im.width > max_width:
         im = im.resize((max_width, round(im.height * max_width / im.width)), Image.Resampling.LANCZOS)
+    # The colour profile is how the picture looks, not who took it: keep it in every format.
+    icc_profile = im.info.get("icc_profile")
+    im.info = {key: value for key, value in im.info.items() if key in KEPT_INFO}
+    extra = {"icc_profile": icc_profile} if icc_profile else {}
     out = io.BytesIO()
     if fmt == "JPEG":
         if im.mode not in ("RGB", "L"):
             im = im.convert("RGB")  # CMYK and others
-        im.save(out, "JPEG", quality=85, optimize=True)
+            extra = {}  # a CMYK profile would misdescribe the converted pixels
+        im.save(out, "JPEG", quality=85, optimize=True, **extra)
     elif fmt == "WEBP":
-        im.save(out, "WEBP", quality=85)
+        im.save(out, "WEBP", quality=85, **extra)
     elif fmt == "GIF":
         im.save(out, "GIF")
     else:
         if im.mode not in ("RGB", "RGBA", "L", "LA", "P"):
             im = im.convert("RGBA")  # 16-bit and others
-        im.save(out, "PNG", optimize=True)
+        im.save(out, "PNG", optimize=True, **extra)
     name = f"{secrets.token_urlsafe(16)}.{ALLOWED_FORMATS[fmt]}"
     return CleanImage(
         content=ContentFile(out.getvalue(), name=name), width=im.width, height=im.height, format=fmt

@@ -17,7 +17,7 @@ from courses.models import Membership
 
 from . import services
 from .forms import PostForm
-from .images import ImageRejected, clean_image
+from .images import ImageRejected, clean_image, too_large_message
 from .markdown import render_post_markdown
 from .models import Category, Post, Tag
 
@@ -275,10 +275,7 @@ def image_upload(request):
     """The editor's image upload: checked and cleaned by Pillow, answered in JSON."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > settings.IMAGE_MAX_BYTES + 64 * 1024:
-        limit_mb = settings.IMAGE_MAX_BYTES // (1024 * 1024)
-        return JsonResponse(
-            {"image": [f"The image is larger than {limit_mb} MB. Please resize it."]}, status=400
-        )
+        return JsonResponse({"image": [too_large_message()]}, status=400)
     try:
         ratelimit.hit("image-upload", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
