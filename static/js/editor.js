@@ -15,6 +15,15 @@
   var insertButton = document.getElementById("image-insert");
   var MARKDOWNX_ERROR_TEXT = "Invalid response";
 
+  // Tab and Shift+Tab move focus out of the text, as everywhere else: django-markdownx
+  // would indent instead and trap keyboard users in it (WCAG 2.1.2). Its Ctrl+] and
+  // Ctrl+[ still indent. A capturing listener on the document runs before markdownx's.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Tab" && event.target === editor && !event.ctrlKey && !event.metaKey) {
+      event.stopPropagation();
+    }
+  }, true);
+
   function say(message, isError) {
     status.textContent = message;
     status.classList.toggle("is-error", Boolean(isError));
