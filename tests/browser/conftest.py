@@ -199,6 +199,8 @@ RICH_BODY = """Reading the week's sources side by side.
 
 > A quotation from the source, set apart.
 
+Source: <https://commons.wikimedia.org/wiki/File:Nikita_Khrushchev_at_the_Twentieth_Party_Congress_of_the_Communist_Party_1956.jpg>
+
 | Year | Event |
 | ---- | ----- |
 | 1956 | The Secret Speech |
