@@ -251,8 +251,12 @@ def post_unpublish(request, course_slug, slug):
     if post.author_id != request.user.pk and not permissions.is_instructor(request.user, course):
         raise PermissionDenied("You can unpublish only your own posts.")
     services.post_unpublish(post=post)
-    messages.success(request, "The post is a draft again. Only you and your instructors can see it.")
-    return redirect(post.get_edit_url())
+    if post.author_id == request.user.pk:
+        messages.success(request, "The post is a draft again. Only you and your instructors can see it.")
+        return redirect(post.get_edit_url())
+    # An instructor may not edit a student's post: show them the draft instead.
+    messages.success(request, "The post is a draft again. Only its author and the instructors can see it.")
+    return redirect(post)
 
 
 @require_POST
