@@ -1,28 +1,233 @@
-from django.contrib import admin
+"""Courses in the admin: the course page with its roster import, join code and participation report.
 
+Instructors see only the courses they teach (courses/admin_scoping.py).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from . import reports, roster, services
+from .admin_scoping import CourseScopedAdminMixin
 from .models import Course, Membership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CourseScopedAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+    course_path = "course"
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label="Roster file (.csv)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Upload a .csv file: a spreadsheet saved as CSV (UTF-8).")
+        if upload.size > roster.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {roster.MAX_BYTES // 1024} KB. Split the roster."
+            )
+        return upload
+
+
+class ParticipationForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    by = forms.ChoiceField(
+        label="Rows", choices=[("week", "One per student per week"), ("student", "One per student (totals)")]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("The end date is before the start date.")
+            if (end - start).days > reports.MAX_WEEKS * 7:
+                raise forms.ValidationError(f"Choose at most {reports.MAX_WEEKS} weeks.")
+        return cleaned
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "term", "slug", "visibility", "join_code"]
+class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    course_path = ""  # the course itself
+    list_display = ["title", "term", "slug", "visibility", "join_code", "tools"]
     list_filter = ["visibility", "term"]
     search_fields = ["title", "slug", "term"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["join_code"]
     inlines = [MembershipInline]
+    actions = ["rotate_join_codes"]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/roster/", view(self.roster_view), name=f"{prefix}_roster"),
+            path(
+                "<path:object_id>/participation/",
+                view(self.participation_view),
+                name=f"{prefix}_participation",
+            ),
+            path(
+                "<path:object_id>/rotate-join-code/",
+                view(require_POST(self.rotate_join_code_view)),
+                name=f"{prefix}_rotate_join_code",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Tools")
+    def tools(self, course):
+        return format_html(
+            '<a href="{}">Roster import</a> · <a href="{}">Participation</a>',
+            reverse("admin:courses_course_roster", args=[course.pk]),
+            reverse("admin:courses_course_participation", args=[course.pk]),
+        )
+
+    @admin.action(description="Rotate the join code of the selected courses", permissions=["change"])
+    def rotate_join_codes(self, request, queryset):
+        courses = list(queryset)
+        for course in courses:
+            services.course_rotate_join_code(course=course)
+        self.message_user(
+            request,
+            f"New join code for {len(courses)} course(s). The old codes no longer work.",
+            messages.SUCCESS,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            if isinstance(obj, Membership) and obj.is_instructor:
+                services.instructor_grant(user=obj.user)
+
+    # --- Custom pages ---------------------------------------------------------
+
+    def _course(self, request, object_id) -> Course:
+        course = self.get_object(request, unquote(object_id))
+        if course is None:  # superusers only: scoped users got a 404 already
+            raise Http404("No such course.")
+        return course
+
+    def _context(self, request, course, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": course,
+            "title": title,
+            "subtitle": str(course),
+            **extra,
+        }
+
+    def roster_view(self, request, object_id):
+        course = self._course(request, object_id)
+        if not (
+            self.has_change_permission(request, course) and request.user.has_perm("courses.add_membership")
+        ):
+            raise PermissionDenied("You may not enrol students in this course.")
+        errors = []
+        form = RosterUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = roster.roster_import(course=course, data=form.cleaned_data["file"].read())
+            except roster.RosterInvalid as invalid:
+                errors = invalid.errors
+            else:
+                self.message_user(request, f"Roster imported: {result.summary}", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:courses_course_change", args=[course.pk]))
+        context = self._context(
+            request,
+            course,
+            "Import a roster",
+            form=form,
+            errors=errors,
+            columns=roster.COLUMNS,
+            max_rows=roster.MAX_ROWS,
+            max_kb=roster.MAX_BYTES // 1024,
+        )
+        status = 400 if errors or form.errors else 200
+        return TemplateResponse(request, "admin/courses/course/roster.html", context, status=status)
+
+    def participation_view(self, request, object_id):
+        course = self._course(request, object_id)
+        if not self.has_view_permission(request, course):
+            raise PermissionDenied
+        start, end = reports.default_range()
+        form = ParticipationForm(
+            request.GET if "start" in request.GET else None,
+            initial={"start": start, "end": end, "by": "week"},
+        )
+        by = "week"
+        if form.is_bound and form.is_valid():
+            start, end, by = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["by"]
+        sort = request.GET.get("sort", "student")
+        report = reports.participation_report(
+            course=course, start=start, end=end, sort=sort, per_week=by == "week"
+        )
+        params = {"start": start.isoformat(), "end": end.isoformat(), "by": by}
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(report.to_csv(), content_type="text/csv; charset=utf-8")
+            filename = f"participation-{course.slug}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        header = []
+        for key, label in report.columns:
+            descending = report.sort == key
+            header.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "url": "?" + urlencode({**params, "sort": f"-{key}" if descending else key}),
+                    "sorted": "ascending"
+                    if report.sort == key
+                    else "descending"
+                    if report.sort == f"-{key}"
+                    else "",
+                }
+            )
+        context = self._context(
+            request,
+            course,
+            "Participation report",
+            form=form,
+            report=report,
+            header=header,
+            csv_url="?" + urlencode({**params, "sort": report.sort, "format": "csv"}),
+        )
+        return TemplateResponse(request, "admin/courses/course/participation.html", context)
+
+    def rotate_join_code_view(self, request, object_id):
+        course = self._course(request, object_id)
+        if not self.has_change_permission(request, course):
+            raise PermissionDenied("You may not change this course.")
+        code = services.course_rotate_join_code(course=course)
+        self.message_user(
+            request, f"The new join code is {code}. The old code no longer works.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:courses_course_change", args=[course.pk]))
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    course_path = "course"
     list_display = ["display_name", "user", "course", "role", "joined_at"]
-    list_filter = ["role", "course"]
+    list_filter = ["role", ("course", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["display_name", "user__username", "user__email", "course__title"]
     autocomplete_fields = ["user", "course"]
     list_select_related = ["user", "course"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_instructor:
+            services.instructor_grant(user=obj.user)

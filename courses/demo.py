@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from .models import Course, Membership
+from .services import instructor_grant
 
 User = get_user_model()
 
@@ -87,6 +88,8 @@ def build_courses(*, password: str) -> DemoContext:
             user=user,
             defaults={"role": role, "display_name": display_name},
         )
+        if role == Membership.Role.INSTRUCTOR:
+            instructor_grant(user=user)  # staff, in the Instructors group
         context.users[username] = user
         context.roles[username] = role
     return context

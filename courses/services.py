@@ -44,3 +44,72 @@ def course_rotate_join_code(*, course: Course) -> str:
     course.join_code = new_join_code()
     course.save(update_fields=["join_code"])
     return course.join_code
+
+
+INSTRUCTORS_GROUP = "Instructors"
+
+# The model permissions an instructor needs in the admin; the admin itself limits
+# every one of them to the courses they teach (courses/admin_scoping.py). No
+# permission on users, no adding or deleting courses, no deleting posts or comments
+# (moderation is a status), no adding awards by hand (they are given through the
+# award service, which checks the rules).
+INSTRUCTOR_PERMISSIONS = [
+    ("courses", "view_course"),
+    ("courses", "change_course"),
+    ("courses", "view_membership"),
+    ("courses", "add_membership"),
+    ("courses", "change_membership"),
+    ("courses", "delete_membership"),
+    ("posts", "view_post"),
+    ("posts", "add_post"),
+    ("posts", "change_post"),
+    ("posts", "view_category"),
+    ("posts", "add_category"),
+    ("posts", "change_category"),
+    ("posts", "view_tag"),
+    ("posts", "add_tag"),
+    ("posts", "change_tag"),
+    ("posts", "delete_tag"),
+    ("comments", "view_comment"),
+    ("comments", "change_comment"),
+    ("comments", "view_commentrevision"),
+    ("awards", "view_awardtype"),
+    ("awards", "add_awardtype"),
+    ("awards", "change_awardtype"),
+    ("awards", "view_award"),
+    ("awards", "change_award"),
+    ("awards", "view_editorialterm"),
+    ("awards", "add_editorialterm"),
+    ("awards", "change_editorialterm"),
+    ("awards", "delete_editorialterm"),
+]
+
+
+def instructors_group_sync():
+    """The "Instructors" group with every permission of INSTRUCTOR_PERMISSIONS that exists yet.
+
+    Called after every `migrate` (courses/apps.py): permissions are created by
+    the post_migrate signal, after all migrations ran, so a data migration alone
+    could not give them on a fresh database. Adding is idempotent and keeps any
+    extra permission a superuser gave the group by hand.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    wanted = Q(pk__in=[])
+    for app_label, codename in INSTRUCTOR_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*Permission.objects.filter(wanted))
+    return group
+
+
+def instructor_grant(*, user) -> None:
+    """Let an instructor into the admin: staff status and the Instructors group."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(group)

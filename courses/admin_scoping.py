@@ -1,0 +1,167 @@
+"""Instructors see only their own courses in the admin: one mixin for every model admin.
+
+A staff user who is not a superuser sees, in every admin entry point, only the
+objects of courses where they are an instructor (`Course.objects.taught_by`):
+
+- change lists, raw-id lookups and autocomplete (all read `get_queryset`; the
+  autocomplete view reads the *target* model's admin, which is scoped too);
+- change, delete and history pages: an object outside the scope is a 404
+  (Django's own answer would be a redirect saying it "doesn't exist");
+- bulk actions: a selection that names an object outside the scope is refused
+  whole, with a message, and nothing is touched;
+- the choices of every foreign-key and many-to-many field, so an instructor
+  cannot move a post into a course they do not teach.
+
+Which admin pages a user may open at all stays Django's model permissions
+(the "Instructors" group, see courses/services.py).
+"""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import Http404, HttpResponseRedirect
+
+from .models import Course
+
+# How each model reaches its course, as a lookup path ("" is the course itself).
+# Models not listed are found by a `course` field; anything else is shown to a
+# scoped user as no choices at all (deny by default).
+COURSE_PATHS = {
+    "courses.course": "",
+    "courses.membership": "course",
+    "posts.post": "course",
+    "posts.category": "course",
+    "posts.tag": "course",
+    "comments.comment": "post__course",
+    "comments.commentrevision": "comment__post__course",
+    "awards.awardtype": "course",
+    "awards.award": "post__course",
+    "awards.editorialterm": "course",
+}
+
+
+def is_scoped(user) -> bool:
+    """Everyone but superusers is limited to the courses they teach."""
+    return not (user.is_active and user.is_superuser)
+
+
+def taught_course_ids(user):
+    """A subquery (not a list): scoping adds no query of its own."""
+    return Course.objects.taught_by(user).values("pk")
+
+
+def course_path_for(model) -> str | None:
+    label = model._meta.label_lower
+    if label in COURSE_PATHS:
+        return COURSE_PATHS[label]
+    try:
+        model._meta.get_field("course")
+    except FieldDoesNotExist:
+        return None
+    return "course"
+
+
+def scope_queryset(queryset, user):
+    """The rows of `queryset` that belong to courses `user` teaches (all of them for superusers)."""
+    if not is_scoped(user):
+        return queryset
+    model = queryset.model
+    courses = taught_course_ids(user)
+    if model is get_user_model():
+        # People of one's courses: the choices for an author or a member.
+        members = model._default_manager.filter(memberships__course__in=courses).values("pk")
+        return queryset.filter(pk__in=members)
+    path = course_path_for(model)
+    if path is None:
+        return queryset.none()
+    lookup = f"{path}__in" if path else "pk__in"
+    return queryset.filter(**{lookup: courses})
+
+
+class CourseScopedAdminMixin:
+    """Put first in the bases of a ModelAdmin or an inline; set `course_path` to the model's course."""
+
+    course_path = "course"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # So other admins' choices of this model are scoped the same way.
+        COURSE_PATHS.setdefault(self.model._meta.label_lower, self.course_path)
+
+    def is_scoped(self, request) -> bool:
+        return is_scoped(request.user)
+
+    def scope(self, request, queryset):
+        if not self.is_scoped(request):
+            return queryset
+        courses = taught_course_ids(request.user)
+        lookup = f"{self.course_path}__in" if self.course_path else "pk__in"
+        return queryset.filter(**{lookup: courses})
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete passes get_queryset() here already; scoping again keeps
+        # any other caller of the search honest.
+        return super().get_search_results(request, self.scope(request, queryset), search_term)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and self.is_scoped(request):
+            # Out of scope and nonexistent look the same: a 404, never a hint.
+            raise Http404("No such object in your courses.")
+        return obj
+
+    def get_autocomplete_fields(self, request):
+        """Autocomplete only towards course-scoped admins: a user search would list the whole site."""
+        fields = list(super().get_autocomplete_fields(request))
+        if not self.is_scoped(request):
+            return fields
+        user_model = get_user_model()
+        kept = []
+        for name in fields:
+            remote = self.model._meta.get_field(name).remote_field.model
+            if remote is not user_model:
+                kept.append(name)
+        return kept
+
+    def _choices(self, request, db_field, queryset):
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        return scope_queryset(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.is_scoped(request):
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            kwargs["queryset"] = self._choices(request, db_field, queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if self.is_scoped(request):
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            kwargs["queryset"] = self._choices(request, db_field, queryset)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset):
+        """Refuse a bulk action whose selection names anything outside the user's courses."""
+        if self.is_scoped(request) and request.POST.get("select_across") != "1":
+            selected = set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+            if selected:
+                try:
+                    found = queryset.filter(pk__in=selected).count()
+                except (ValueError, TypeError, ValidationError):
+                    found = -1
+                if found != len(selected):
+                    self.message_user(
+                        request,
+                        "Some of the selected items are not in your courses. Nothing was changed.",
+                        messages.ERROR,
+                    )
+                    return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
