@@ -116,7 +116,8 @@ class AuthorView(PostListView):
 class MonthView(PostListView):
     def filter_posts(self, posts):
         year, month = self.kwargs["year"], self.kwargs["month"]
-        if not 1 <= month <= 12:
+        # Years outside what datetime can hold (and the very last month) would be a 500.
+        if not (1 <= month <= 12 and 1 <= year < 9999):
             raise Http404("No such month.")
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, month, 1, tzinfo=tz)
