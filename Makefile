@@ -37,3 +37,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
+
+# The README picture: the demo's seed post in Chromium (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots

@@ -19,20 +19,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# CHROMIUM_PATH lets a developer point at another Chromium build; CI uses Debian's.
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
+from tests.browser.chromium import CHROMIUM, INSTALL_HINT, chromium_missing, launch_args
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 _ARTIFACT_PATHS = pytest.StashKey[list]()
 
 
@@ -40,13 +29,9 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
-def _chromium_missing() -> bool:
-    return not os.access(CHROMIUM, os.X_OK)
-
-
 def pytest_collection_modifyitems(config, items):
     """Skip the browser tests on a machine without Chromium (never under CI=true)."""
-    if not _chromium_missing() or _in_ci():
+    if not chromium_missing() or _in_ci():
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: {INSTALL_HINT}")
     here = Path(__file__).parent
@@ -57,10 +42,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    if _chromium_missing():
+    if chromium_missing():
         # Only reached under CI=true (elsewhere the tests were skipped at collection).
         pytest.fail(f"Chromium not found at {CHROMIUM} and CI=true: {INSTALL_HINT}", pytrace=False)
-    return {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_ARGS}
+    return launch_args()
 
 
 @pytest.fixture(scope="session")
