@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -12,11 +12,14 @@ from .markdown import plain_text, render_post_markdown
 
 
 def _display_name_of_author():
-    return Subquery(
-        Membership.objects.filter(course=OuterRef("course"), user=OuterRef("author")).values("display_name")[
-            :1
-        ]
-    )
+    # order_by(): Membership's default ordering would join the course table for nothing.
+    memberships = Membership.objects.filter(course=OuterRef("course"), user=OuterRef("author")).order_by()
+    return Subquery(memberships.values("display_name")[:1])
+
+
+def _tags_with_course():
+    # A tag's URL names its course: fetch it with the tags, not once per tag.
+    return Prefetch("tags", queryset=Tag.objects.select_related("course"))
 
 
 class Category(models.Model):
@@ -75,16 +78,17 @@ class PostQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of posts shows, in a fixed number of queries however long the list."""
         return (
-            self.select_related("course", "category", "author")
-            .prefetch_related("tags")
+            # category__course: a category's URL names its course.
+            self.select_related("course", "category__course", "author")
+            .prefetch_related(_tags_with_course())
             .annotate(author_display_name=_display_name_of_author())
             .defer("body")
         )
 
     def for_detail(self):
         return (
-            self.select_related("course", "category", "author")
-            .prefetch_related("tags")
+            self.select_related("course", "category__course", "author")
+            .prefetch_related(_tags_with_course())
             .annotate(author_display_name=_display_name_of_author())
         )
 

@@ -64,7 +64,7 @@ class PostListView(CourseMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.get_heading()
-        context["categories"] = Category.objects.filter(course=self.course)
+        context["categories"] = Category.objects.filter(course=self.course).select_related("course")
         return context
 
     def get_heading(self):
