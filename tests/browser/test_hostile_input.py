@@ -79,7 +79,7 @@ def test_hostile_title_body_and_comment_render_as_text(
     classmate_page = classmate_context.new_page()
     classmate_errors = watch_for_errors(classmate_page)
     classmate_page.goto(post.get_absolute_url())
-    classmate_page.get_by_label("Comment").fill(COMMENT)
+    classmate_page.get_by_role("textbox", name="Comment").fill(COMMENT)
     classmate_page.get_by_role("button", name="Post Comment").click()
     comment = classmate_page.locator(".comment-content")
     expect(comment).to_contain_text('<script>alert("comment")</script>')
