@@ -25,16 +25,20 @@ def sign_up(request):
         return redirect("courses:join")
     form = SignUpForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid() and _sign_up_allowed(request, form):
-        user, membership = services.user_sign_up(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            join_code=form.cleaned_data["join_code"],
-            display_name=form.cleaned_data["display_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to {membership.course.title}.")
-        return redirect(membership.course)
+        try:
+            user, membership = services.user_sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                join_code=form.cleaned_data["join_code"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except services.JoinError as refusal:  # the code was rotated after the form checked it
+            form.add_error("join_code", str(refusal))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {membership.course.title}.")
+            return redirect(membership.course)
     return render(request, "registration/sign_up.html", {"form": form})
 
 
@@ -64,13 +68,17 @@ class PasswordResetView(auth_views.PasswordResetView):
 def join(request):
     form = JoinCourseForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
-        membership = services.course_join(
-            user=request.user,
-            join_code=form.cleaned_data["join_code"],
-            display_name=form.cleaned_data["display_name"],
-        )
-        messages.success(request, f"You are a member of {membership.course.title}.")
-        return redirect(membership.course)
+        try:
+            membership = services.course_join(
+                user=request.user,
+                join_code=form.cleaned_data["join_code"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except services.JoinError as refusal:  # the code was rotated after the form checked it
+            form.add_error("join_code", str(refusal))
+        else:
+            messages.success(request, f"You are a member of {membership.course.title}.")
+            return redirect(membership.course)
     return render(request, "courses/join.html", {"form": form})
 
 
