@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from courses.forms import JoinCourseForm, SignUpForm
 from courses.models import Course, Membership
+from courses.services import course_rotate_join_code
 from tests.factories import CourseFactory, InstructorFactory, MembershipFactory, PostFactory, UserFactory
 
 User = get_user_model()
@@ -106,6 +108,41 @@ def test_sign_up_with_a_taken_username_or_email_is_refused(client, course):
     response = client.post(SIGN_UP, sign_up_data(course, email="TAKEN@example.edu"))
     assert "An account with this email exists." in errors_of(response)
     assert not Membership.objects.exists()
+
+
+@pytest.fixture
+def rotated_after_checking(monkeypatch, course):
+    """The instructor rotates the code between the form's check and the enrolment."""
+
+    def patch(form_class):
+        original = form_class.clean_join_code
+
+        def clean_then_rotate(form):
+            code = original(form)
+            course_rotate_join_code(course=course)
+            return code
+
+        monkeypatch.setattr(form_class, "clean_join_code", clean_then_rotate)
+
+    return patch
+
+
+def test_sign_up_when_the_code_is_rotated_meanwhile(client, course, rotated_after_checking):
+    rotated_after_checking(SignUpForm)
+    response = client.post(SIGN_UP, sign_up_data(course))
+    assert response.status_code == 200
+    assert "That join code does not match any course." in errors_of(response)
+    assert field_values(response)["username"] == "newstudent"
+    assert not User.objects.filter(username="newstudent").exists()
+
+
+def test_join_when_the_code_is_rotated_meanwhile(client, course, outsider, rotated_after_checking):
+    rotated_after_checking(JoinCourseForm)
+    client.force_login(outsider)
+    response = client.post(JOIN, {"join_code": course.join_code, "display_name": "Quiet Reader"})
+    assert response.status_code == 200
+    assert "That join code does not match any course." in errors_of(response)
+    assert not Membership.objects.filter(user=outsider).exists()
 
 
 def test_sign_up_when_logged_in_goes_to_join(client, student):
