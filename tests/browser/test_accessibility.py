@@ -3,6 +3,9 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.factories import AwardFactory, CommentFactory, EditorialTermFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +42,16 @@ def _sign_up_with_error(page, course):
     page.get_by_text("That join code does not match any course").wait_for()
 
 
+def _comment_with_error(page, course, post):
+    page.goto(post.get_absolute_url())
+    page.get_by_role("button", name="Post Comment").click()
+    page.get_by_text("Write something before you send your comment.").wait_for()
+
+
+def _go(name, **kwargs):
+    return lambda page, course, post: page.goto(reverse(name, kwargs={"course_slug": course.slug, **kwargs}))
+
+
 # page id -> (who is looking, how to get there)
 PAGES = {
     "course-list": (None, lambda page, course, post: page.goto(reverse("courses:list"))),
@@ -60,14 +73,45 @@ PAGES = {
     "login": (None, lambda page, course, post: page.goto(reverse("login"))),
     "sign-up": (None, lambda page, course, post: page.goto(reverse("courses:sign-up"))),
     "sign-up-with-error": (None, lambda page, course, post: _sign_up_with_error(page, course)),
+    "join": ("outsider", lambda page, course, post: page.goto(reverse("courses:join"))),
+    "drafts": ("student", _go("posts:drafts")),
+    "post-page-instructor": ("instructor", lambda page, course, post: page.goto(post.get_absolute_url())),
+    "post-page-editor": ("editor", lambda page, course, post: page.goto(post.get_absolute_url())),
+    "comment-form-with-error": ("classmate", _comment_with_error),
+    "hall-of-fame": (None, _go("awards:hall-of-fame")),
+    "award-form": (
+        "editor",
+        lambda page, course, post: page.goto(reverse("awards:give", args=[course.slug, post.slug])),
+    ),
 }
 
 
+@pytest.fixture
+def discussed_post(rich_post, instructor):
+    """The post page at its fullest: a thread with a nested reply, a held comment, a red star."""
+    top = CommentFactory(post=rich_post, body="A *thoughtful* answer, with a [link](https://example.org).")
+    CommentFactory(post=rich_post, parent=top, body="A reply to that answer.")
+    CommentFactory(post=rich_post, status="pending", body="A first comment, held for moderation.")
+    AwardFactory(post=rich_post, given_by=instructor)
+    return rich_post
+
+
 @pytest.mark.parametrize("page_id", PAGES)
-def test_page_has_no_wcag_21_aa_violations(page_id, page, log_in, course, student, instructor, rich_post):
+def test_page_has_no_wcag_21_aa_violations(
+    page_id, page, log_in, course, student, instructor, outsider, discussed_post
+):
     who, go = PAGES[page_id]
-    if who:
-        log_in({"student": student, "instructor": instructor}[who])
-    go(page, course, rich_post)
+    if who == "editor":
+        log_in(EditorialTermFactory(member=MembershipFactory(course=course)).member.user)
+    elif who == "classmate":
+        log_in(MembershipFactory(course=course).user)
+    elif who:
+        log_in({"student": student, "instructor": instructor, "outsider": outsider}[who])
+    go(page, course, discussed_post)
+    if page_id.startswith("post-page"):  # axe sees the thread and the award, not an empty page
+        expect(page.locator(".comment-list .children .comment-content")).to_have_text(
+            "A reply to that answer."
+        )
+        expect(page.locator(".award-banner")).to_contain_text("Red star")
     assert page.get_by_role("heading", level=1).count() == 1, "one h1 a page"
     assert_no_violations(page)
