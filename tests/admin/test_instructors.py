@@ -1,0 +1,113 @@
+"""Instructors get into the admin through the Instructors group; the join code is shown and rotated."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import reverse
+
+from courses.models import Course
+from courses.services import INSTRUCTOR_PERMISSIONS, INSTRUCTORS_GROUP, instructor_grant
+from tests.admin.conftest import soup
+from tests.factories import InstructorFactory, MembershipFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_migrations_leave_the_group_with_its_permissions():
+    group = Group.objects.get(name=INSTRUCTORS_GROUP)
+    granted = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert granted == set(INSTRUCTOR_PERMISSIONS)
+    assert ("auth", "view_user") not in granted
+    assert ("courses", "add_course") not in granted
+
+
+@pytest.mark.django_db
+def test_instructor_grant_makes_staff_and_group_member():
+    user = UserFactory()
+    instructor_grant(user=user)
+    instructor_grant(user=user)  # twice is harmless
+    user.refresh_from_db()
+    assert user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == [INSTRUCTORS_GROUP]
+    assert user.has_perm("posts.change_post")
+    assert not user.has_perm("posts.delete_post")
+
+
+def test_adding_an_instructor_in_the_admin_lets_them_in(client, course_a):
+    newcomer = UserFactory(username="newcomer")
+    MembershipFactory(course=course_a.course, user=newcomer)  # a member, so the instructor may choose them
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:courses_membership_change", args=[newcomer.memberships.get().pk]),
+        {"course": course_a.course.pk, "user": newcomer.pk, "role": "instructor", "display_name": "Dr New"},
+    )
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff and newcomer.groups.filter(name=INSTRUCTORS_GROUP).exists()
+    client.force_login(newcomer)
+    assert client.get(reverse("admin:courses_course_changelist")).status_code == 200
+
+
+def test_change_page_shows_the_join_code_and_rotates_it(client, course_a):
+    course = course_a.course
+    old = course.join_code
+    client.force_login(course_a.instructor)
+    page = soup(client.get(reverse("admin:courses_course_change", args=[course.pk])))
+    assert page.select_one("#join-code").get_text() == old
+    form = page.select_one("#rotate-join-code-form")
+    assert form["action"] == reverse("admin:courses_course_rotate_join_code", args=[course.pk])
+    response = client.post(form["action"], follow=True)
+    course.refresh_from_db()
+    assert course.join_code != old
+    assert f"The new join code is {course.join_code}" in response.content.decode()
+    # The old code no longer lets anyone join.
+    assert not type(course).objects.filter(join_code=old).exists()
+
+
+def test_rotate_is_post_only_and_scoped(client, course_a, course_b):
+    url_a = reverse("admin:courses_course_rotate_join_code", args=[course_a.course.pk])
+    client.force_login(course_a.instructor)
+    assert client.get(url_a).status_code == 405
+    client.force_login(course_b.instructor)
+    old = course_a.course.join_code
+    assert client.post(url_a).status_code == 404
+    course_a.course.refresh_from_db()
+    assert course_a.course.join_code == old
+
+
+def test_rotate_needs_change_permission(client, course_a):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    InstructorFactory(course=course_a.course, user=viewer)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_course"))
+    client.force_login(viewer)
+    old = course_a.course.join_code
+    url = reverse("admin:courses_course_rotate_join_code", args=[course_a.course.pk])
+    assert client.post(url).status_code == 403
+    course_a.course.refresh_from_db()
+    assert course_a.course.join_code == old
+    page = soup(client.get(reverse("admin:courses_course_change", args=[course_a.course.pk])))
+    assert page.select_one("#rotate-join-code-form") is None
+
+
+@pytest.mark.django_db
+def test_demo_instructors_see_only_their_own_course(client, mailoutbox):
+    """The issue's acceptance: nelson sees Soviet History's summary and report; chen sees none of it."""
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    users = get_user_model().objects
+    soviet = Course.objects.get(slug="soviet-history")
+    client.force_login(users.get(username="nelson"))
+    index = client.get(reverse("admin:index"))
+    row = soup(index).select_one('#moderation-summary tr[data-course="soviet-history"]')
+    assert "waiting" in row.select_one(".comments-waiting").get_text()
+    report = client.get(reverse("admin:courses_course_participation", args=[soviet.pk]), {"format": "csv"})
+    assert report.status_code == 200
+    assert "kpeters" in report.content.decode()
+
+    client.force_login(users.get(username="chen"))
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert "Soviet History" not in index.content.decode()
+    report = client.get(reverse("admin:courses_course_participation", args=[soviet.pk]))
+    assert report.status_code == 404
