@@ -14,6 +14,7 @@ from html import unescape
 import nh3
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -192,5 +193,16 @@ def images_in(text: str) -> list[MarkdownImage]:
 
 
 def plain_text(html: str) -> str:
-    """Text of already-safe HTML, for excerpts and word counts."""
+    """Text of already-safe HTML, for word counts."""
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+def excerpt_of(html: str, words: int = 55) -> str:
+    """The opening prose of already-safe HTML, for lists of posts.
+
+    Figures (their captions and credits) and footnotes (the "[1]" markers and the notes
+    themselves) are left out: a list should not open with "Fence at the old Gulag Gulag
+    Image retrieved from" or show "chapter[1]".
+    """
+    prose = nh3.clean(html, tags=set(), clean_content_tags={"figure", "sup", "section"})
+    return Truncator(" ".join(unescape(prose).split())).words(words)

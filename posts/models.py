@@ -3,12 +3,11 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from courses.models import Course, Membership
 
-from .markdown import plain_text, render_post_markdown
+from .markdown import excerpt_of, plain_text, render_post_markdown
 
 
 def _display_name_of_author():
@@ -137,9 +136,8 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         # Derived columns of this row only; everything else belongs in services.
         self.body_html = render_post_markdown(self.body)
-        text = plain_text(self.body_html)
-        self.word_count = len(text.split())
-        self.excerpt = Truncator(text).words(55)
+        self.word_count = len(plain_text(self.body_html).split())
+        self.excerpt = excerpt_of(self.body_html)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "word_count", "excerpt"}
