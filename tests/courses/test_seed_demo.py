@@ -114,6 +114,10 @@ def test_seed_front_page_looks_lived_in_and_hides_the_draft(client, db, debug_on
     assert SEED_TITLE in page
     assert page.count('class="post-summary"') == 10
     assert "Notes for next week (draft)" not in page
+    summary = next(
+        s for s in BeautifulSoup(page, "html.parser").find_all(class_="post-summary") if SEED_TITLE in s.text
+    )
+    assert summary.find(class_="excerpt").text.startswith("After Stalin’s death on March 1953")
     assert Post.objects.filter(course=course, status=Post.Status.DRAFT).exists()
 
 

@@ -419,6 +419,22 @@ def test_front_page_summary_shows_author_date_excerpt_and_category(client, cours
     assert summary.find(class_="excerpt").text == "An opening sentence about the Thaw."
 
 
+def test_excerpt_is_the_opening_prose_without_captions_or_footnotes(client, course):
+    PostFactory(
+        course=course,
+        title="Illustrated",
+        body=(
+            '![A fence](/media/posts/fence.jpg "Fence at the old Gulag | Gulag Image retrieved from: X")\n\n'
+            "After Stalin’s death, reforms began[^1] & the camps emptied.\n\n"
+            "[^1]: Gregory Freeze, *Russia: A History*, 415."
+        ),
+    )
+    page = BeautifulSoup(
+        client.get(reverse("posts:front", kwargs={"course_slug": course.slug})).content, "html.parser"
+    )
+    assert page.find(class_="excerpt").text == "After Stalin’s death, reforms began & the camps emptied."
+
+
 def test_category_list_in_the_sidebar_links_to_its_archive(client, course):
     culture = CategoryFactory(course=course, name="Culture", slug="culture")
     page = BeautifulSoup(
