@@ -171,10 +171,13 @@ class EditorialTerm(models.Model):
         return f"{self.member.display_name}: {self.starts:%Y-%m-%d} to {self.ends:%Y-%m-%d}"
 
     def clean(self):
+        errors = {}
         if self.starts and self.ends and self.ends < self.starts:
-            raise ValidationError({"ends": "The last day cannot be before the first day."})
+            errors["ends"] = "The last day cannot be before the first day."
         if self.member_id and self.course_id and self.member.course_id != self.course_id:
-            raise ValidationError({"member": "Choose a member of this course."})
+            errors["member"] = "Choose a member of this course."
+        if errors:
+            raise ValidationError(errors)
 
     def covers(self, day: datetime.date) -> bool:
         return self.starts <= day <= self.ends
