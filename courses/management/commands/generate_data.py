@@ -1,0 +1,584 @@
+"""Build a course-sized site for benchmarks: courses, students, posts, threaded comments, awards.
+
+Every row goes in with bulk inserts, so the large scale (50,000 posts and
+500,000 comments) builds in a few minutes. Derived columns (body_html, excerpt,
+word_count, comment_count) are filled the way the models' save() and the
+comments services fill them, but each distinct Markdown body is rendered once,
+not once per row.
+
+The command lives in `courses` (the bottom of the dependency chain), so it
+names the other apps' models and functions by string and imports none of them.
+"""
+
+import argparse
+import contextlib
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import Truncator, slugify
+
+from courses.models import Course, Membership
+
+SCALES = {
+    "small": {"courses": 1, "students": 30, "posts": 300, "comments": 3000},
+    "large": {"courses": 20, "students": 2000, "posts": 50_000, "comments": 500_000},
+}
+SLUG_PREFIX = "bench-"
+USER_PREFIX = "bench"
+DEFAULT_PASSWORD = "bench-password"  # every generated user; the benchmark logs in with it
+SEED_SLUG = "soviet-prisoners-released-not-all-necessarily-free"
+SEED_TITLE = "Soviet Prisoners Released . . . Not All Necessarily Free"
+SEED_COMMENTS, SEED_REPLIES = 100, 30
+PROLIFIC_POSTS = 100  # one student per course writes this many (the author-page benchmark)
+AWARD_SHARE = 0.05
+BATCH = 2000
+TERM_DAYS = 120
+
+FIRST_NAMES = (
+    "Ada",
+    "Boris",
+    "Caitlin",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Galina",
+    "Hannah",
+    "Igor",
+    "Jana",
+    "Kamal",
+    "Lena",
+    "Mikhail",
+    "Nadia",
+    "Oleg",
+    "Priya",
+    "Quinn",
+    "Raisa",
+    "Sasha",
+    "Tomas",
+    "Uma",
+    "Vera",
+    "Wen",
+    "Xenia",
+    "Yuri",
+    "Zoe",
+)
+TOPICS = (
+    "the Thaw",
+    "Virgin Lands",
+    "Sputnik",
+    "the Gulag amnesty",
+    "communal apartments",
+    "the Secret Speech",
+    "Novy Mir",
+    "the Youth Festival",
+    "the Kitchen Debate",
+    "de-Stalinization",
+    "the Hungarian uprising",
+    "collective farms",
+)
+ANGLES = ("Reading", "Rethinking", "Letters about", "Propaganda and", "Everyday life and", "Memory of")
+CATEGORIES = ("Culture", "Economy", "Politics", "Science", "Society", "Sources")
+TAGS = (
+    "archives",
+    "film",
+    "labour",
+    "letters",
+    "literature",
+    "memoir",
+    "newspapers",
+    "posters",
+    "women",
+    "youth",
+)
+
+POST_PARAGRAPH = (
+    "This week's primary source shows how ordinary people lived through the change. The document "
+    "is short, but its choice of words says a great deal about what the authorities hoped readers "
+    "would believe, and what they feared they would not."
+)
+COMMENT_BODIES = (
+    "Great post! I had not thought about the **letters** this way.",
+    "I agree with your reading, but Freeze (p. 416) suggests the numbers were larger.",
+    "Check out Caitlin's post on the same week: she reads the source the other way round.",
+    "What do you make of the ending? It seemed *deliberately* vague to me.",
+    "Thanks for the clear summary. The second image made it click for me.",
+    "I wonder how people outside Moscow heard about this at the time.",
+    "Interesting! Was this reported in *Pravda*, or only abroad?",
+    "Your point about memory is a good one; my grandmother said almost the same.",
+    "This reminds me of the reading for week 3.\n\n> the official line and private letters disagree",
+    "Could you add the source's date? I would like to compare it with mine.",
+    "Nice work. The footnotes make it easy to follow up.",
+    "I think the amnesty was more about labour shortages than mercy.",
+)
+
+
+@dataclass
+class Size:
+    courses: int
+    students: int
+    posts: int
+    comments: int
+
+
+@dataclass
+class Rendered:
+    body: str
+    body_html: str
+    excerpt: str
+    word_count: int
+
+
+@dataclass
+class PlannedComment:
+    post_index: int
+    status: str
+    parent: int | None  # index into the plan
+    depth: int
+    author_index: int
+    body_index: int
+    created_at: datetime.datetime = field(default=None)
+
+
+@contextlib.contextmanager
+def dates_as_given(*models):
+    """Let bulk_create keep the dates we set: auto_now/auto_now_add would stamp every row 'now'."""
+    saved = []
+    for model in models:
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                saved.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a benchmark site: --scale small (1 course, 30 students, 300 posts, 3,000 comments) "
+        "or large (20 courses, 2,000 students, 50,000 posts, 500,000 comments). Skips if the data "
+        "is already there; --reset deletes the generated courses and users first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--reset", action="store_true", help="Delete generated data first.")
+        parser.add_argument("--dry-run", action="store_true", help="Say what would happen; write nothing.")
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every generated user.")
+        parser.add_argument("--seed", type=int, default=8, help="Random seed (same seed, same site).")
+        # Custom sizes for tests; each overrides the scale's number.
+        for name in ("courses", "students", "posts", "comments"):
+            parser.add_argument(f"--{name}", type=int, default=None, help=argparse.SUPPRESS)
+
+    def handle(self, *args, scale, reset, dry_run, password, seed, **options):
+        size = Size(**{k: options[k] if options[k] is not None else v for k, v in SCALES[scale].items()})
+        if size.courses < 1 or size.students < size.courses or size.posts < size.courses:
+            raise CommandError("Need at least one course, and a student and a post per course.")
+        existing = Course.objects.filter(slug__startswith=SLUG_PREFIX)
+        summary = (
+            f"{size.courses} courses, {size.students} students, {size.posts} posts, {size.comments} comments"
+        )
+        if dry_run:
+            action = "delete the generated data and build" if reset else "build"
+            if existing.exists() and not reset:
+                action = "do nothing (generated data exists; pass --reset to rebuild)"
+            self.stdout.write(f"Dry run: would {action}: {summary}.")
+            return
+        if existing.exists():
+            if not reset:
+                self.stdout.write(
+                    self.style.WARNING("Generated data is already here; nothing to do (--reset rebuilds it).")
+                )
+                return
+            self._delete_generated()
+        started = timezone.now()
+        with transaction.atomic():
+            Builder(size=size, password=password, rng=random.Random(seed), log=self.stdout.write).build()
+        seconds = (timezone.now() - started).total_seconds()
+        self.stdout.write(self.style.SUCCESS(f"Generated {summary} in {seconds:.1f} s."))
+
+    def _delete_generated(self):
+        Post = apps.get_model("posts", "Post")
+        Comment = apps.get_model("comments", "Comment")
+        Award = apps.get_model("awards", "Award")
+        courses = Course.objects.filter(slug__startswith=SLUG_PREFIX)
+        with transaction.atomic():
+            posts = Post.objects.filter(course__in=courses)
+            # Plain DELETEs: going through the ORM's collector would load every row to
+            # send its signals, minutes for 500,000 comments. Nothing else points at them.
+            Comment.objects.filter(post__in=posts).order_by("-depth")._raw_delete(Comment.objects.db)
+            Award.objects.filter(post__in=posts)._raw_delete(Award.objects.db)
+            Post.tags.through.objects.filter(post__in=posts)._raw_delete(Post.objects.db)
+            posts.delete()
+            courses.delete()
+            get_user_model().objects.filter(
+                username__startswith=USER_PREFIX, memberships__isnull=True
+            ).delete()
+        self.stdout.write("Deleted the generated courses, users and their posts.")
+
+
+class Builder:
+    def __init__(self, *, size: Size, password: str, rng: random.Random, log):
+        self.size, self.rng, self.log = size, rng, log
+        self.password_hash = make_password(password)  # hashing is slow on purpose: once for all users
+        self.now = timezone.now()
+        self.term_start = self.now - datetime.timedelta(days=TERM_DAYS)
+        self.Post = apps.get_model("posts", "Post")
+        self.Category = apps.get_model("posts", "Category")
+        self.Tag = apps.get_model("posts", "Tag")
+        self.Comment = apps.get_model("comments", "Comment")
+        self.AwardType = apps.get_model("awards", "AwardType")
+        self.Award = apps.get_model("awards", "Award")
+        self.EditorialTerm = apps.get_model("awards", "EditorialTerm")
+        # The one Markdown pipeline, named by string (see the module docstring).
+        self.render_post = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
+        self.render_comment = import_string("posts.markdown.render_comment_markdown")
+        self.plain_text = import_string("posts.markdown.plain_text")
+        try:  # the excerpt as Post.save() makes it (newer pipelines have a helper for it)
+            self.excerpt_of = import_string("posts.markdown.excerpt_of")
+        except ImportError:
+            self.excerpt_of = lambda html: Truncator(self.plain_text(html)).words(55)
+
+    # --- rendering: once per distinct body ---
+
+    def rendered_post(self, body: str) -> Rendered:
+        html = self.render_post(body)
+        text = self.plain_text(html)
+        return Rendered(body, html, self.excerpt_of(html), len(text.split()))
+
+    def post_bodies(self) -> list[Rendered]:
+        bodies = []
+        for n in range(1, 9):
+            paragraphs = [POST_PARAGRAPH] * n
+            paragraphs.insert(
+                1, f"As Freeze puts it, the change was uneven[^1]. Week {n} shows *how* uneven."
+            )
+            paragraphs.append("[^1]: Gregory Freeze, *Russia: A History*, chapter 12.")
+            bodies.append(self.rendered_post("\n\n".join(paragraphs)))
+        return bodies
+
+    def seed_body(self) -> Rendered:
+        path = apps.get_app_config("posts").path
+        with open(f"{path}/demo_data/seed_post.md", encoding="utf-8") as f:
+            text = f.read()
+        image = '![{alt}](/media/bench/{name}.jpg "{caption} | {credit}")'
+        return self.rendered_post(
+            text.format(
+                fence=image.format(
+                    alt="A wooden fence and barbed wire at the site of an old Gulag camp",
+                    name="fence",
+                    caption="Fence at the old Gulag",
+                    credit="Seventeen Moments in Soviet History",
+                ),
+                khrushchev=image.format(
+                    alt="Portrait of Nikita Khrushchev",
+                    name="khrushchev",
+                    caption="Nikita Khrushchev",
+                    credit="Wikimedia Commons",
+                ),
+            )
+        )
+
+    # --- the build ---
+
+    def build(self):
+        size = self.size
+        post_bodies = self.post_bodies()
+        seed_body = self.seed_body()
+        comment_html = [self.render_comment(body) for body in COMMENT_BODIES]
+        User = get_user_model()
+        with dates_as_given(Course, Membership, self.Post, self.Comment):
+            courses = Course.objects.bulk_create(
+                [
+                    Course(
+                        slug=f"{SLUG_PREFIX}{c + 1:02d}",
+                        title=f"Soviet History, section {c + 1}",
+                        term="Fall 2026",
+                        description="A generated course for benchmarks.",
+                        join_code=f"BENCH{c + 1:03d}",
+                        created_at=self.term_start,
+                    )
+                    for c in range(size.courses)
+                ]
+            )
+            students_per_course = split_evenly(size.students, size.courses)
+            users = []
+            for c, count in enumerate(students_per_course):
+                users.append(self._user(User, f"{USER_PREFIX}{c + 1:02d}teacher"))
+                users.extend(self._user(User, f"{USER_PREFIX}{c + 1:02d}s{n:04d}") for n in range(count))
+            users = User.objects.bulk_create(users, batch_size=BATCH)
+            memberships, roster = [], []  # roster[c] = (instructor, [students])
+            position = 0
+            for c, count in enumerate(students_per_course):
+                course = courses[c]
+                instructor, students = users[position], users[position + 1 : position + 1 + count]
+                position += 1 + count
+                roster.append((instructor, students))
+                memberships.append(
+                    Membership(
+                        course=course,
+                        user=instructor,
+                        role=Membership.Role.INSTRUCTOR,
+                        display_name=f"Professor {FIRST_NAMES[c % len(FIRST_NAMES)]}",
+                        joined_at=self.term_start,
+                    )
+                )
+                for n, student in enumerate(students):
+                    name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {chr(65 + n // len(FIRST_NAMES) % 26)}."
+                    memberships.append(
+                        Membership(course=course, user=student, display_name=name, joined_at=self.term_start)
+                    )
+            Membership.objects.bulk_create(memberships, batch_size=BATCH)
+            self.log(f"  {len(courses)} courses, {len(users)} users")
+
+            for c, (course, (instructor, students), posts_count, comments_count) in enumerate(
+                zip(
+                    courses,
+                    roster,
+                    split_evenly(size.posts, size.courses),
+                    split_evenly(size.comments, size.courses),
+                    strict=True,
+                )
+            ):
+                self._course_content(
+                    course=course,
+                    instructor=instructor,
+                    students=students,
+                    posts_count=posts_count,
+                    comments_count=comments_count,
+                    post_bodies=post_bodies,
+                    seed_body=seed_body if c == 0 else None,
+                    comment_html=comment_html,
+                )
+                if (c + 1) % 5 == 0 or c + 1 == len(courses):
+                    self.log(f"  {c + 1} of {len(courses)} courses filled")
+
+    def _user(self, User, username):
+        return User(username=username, email=f"{username}@example.edu", password=self.password_hash)
+
+    def _course_content(
+        self,
+        *,
+        course,
+        instructor,
+        students,
+        posts_count,
+        comments_count,
+        post_bodies,
+        seed_body,
+        comment_html,
+    ):
+        rng, Post = self.rng, self.Post
+        categories = self.Category.objects.bulk_create(
+            [self.Category(course=course, name=name, slug=slugify(name)) for name in CATEGORIES]
+        )
+        tags = self.Tag.objects.bulk_create([self.Tag(course=course, name=name, slug=name) for name in TAGS])
+
+        # Who writes what: one prolific student, the rest in turn.
+        prolific = min(PROLIFIC_POSTS, posts_count // 3)
+        authors = [students[0]] * prolific
+        others = students[1:] or students
+        authors += [others[i % len(others)] for i in range(posts_count - prolific)]
+        rng.shuffle(authors)
+
+        posts = []
+        for i, author in enumerate(authors):
+            # Spread over the term, oldest first; a few drafts.
+            published = self.term_start + datetime.timedelta(
+                seconds=(i + rng.random()) * (TERM_DAYS - 1) * 86400 / posts_count
+            )
+            is_draft = rng.random() < 0.03
+            rendered = post_bodies[i % len(post_bodies)]
+            title = f"{rng.choice(ANGLES)} {rng.choice(TOPICS)}"
+            posts.append(
+                Post(
+                    course=course,
+                    author=author,
+                    title=title,
+                    slug=f"{slugify(title)}-{i + 1}",
+                    body=rendered.body,
+                    body_html=rendered.body_html,
+                    excerpt=rendered.excerpt,
+                    word_count=rendered.word_count,
+                    status=Post.Status.DRAFT if is_draft else Post.Status.PUBLISHED,
+                    published_at=None if is_draft else published,
+                    category=categories[i % len(categories)],
+                    created_at=published - datetime.timedelta(hours=2),
+                    updated_at=published,
+                )
+            )
+        seed_index = None
+        if seed_body is not None:
+            # The post shaped like the seed: the seed's text, two days old, 100 comments.
+            seed_index = len(posts) - 1
+            seed = posts[seed_index]
+            seed.title, seed.slug, seed.status = SEED_TITLE, SEED_SLUG, Post.Status.PUBLISHED
+            seed.body, seed.body_html = seed_body.body, seed_body.body_html
+            seed.excerpt, seed.word_count = seed_body.excerpt, seed_body.word_count
+            seed.author = students[-1]
+            seed.published_at = self.now - datetime.timedelta(days=2, hours=3)
+            seed.created_at = seed.updated_at = seed.published_at
+
+        published = [i for i, p in enumerate(posts) if p.status == Post.Status.PUBLISHED]
+        plan = self._plan_comments(posts, published, seed_index, comments_count, len(students) + 1)
+        for planned in plan:
+            if planned.status == self.Comment.Status.APPROVED:
+                posts[planned.post_index].comment_count += 1
+        posts = Post.objects.bulk_create(posts, batch_size=BATCH)
+
+        through = Post.tags.through
+        through.objects.bulk_create(
+            [
+                through(post_id=post.pk, tag_id=tag.pk)
+                for i, post in enumerate(posts)
+                for tag in {tags[i % len(tags)], tags[(i * 7) % len(tags)]}
+            ],
+            batch_size=BATCH,
+        )
+        self._create_comments(plan, posts, [instructor, *students], comment_html)
+        self._awards(course, instructor, students, posts, published, seed_index)
+
+    def _plan_comments(self, posts, published, seed_index, total, people):
+        """Decide every comment before writing, so posts go in with their comment_count."""
+        rng, Status = self.rng, self.Comment.Status
+        plan: list[PlannedComment] = []
+
+        def add(post_index, parent=None):
+            if parent is None:
+                roll = rng.random()
+                status = (
+                    Status.APPROVED
+                    if roll < 0.95
+                    else Status.PENDING
+                    if roll < 0.98
+                    else Status.SPAM
+                    if roll < 0.99
+                    else Status.REMOVED
+                )
+                depth = 1
+            else:
+                status = Status.APPROVED if rng.random() < 0.97 else Status.PENDING
+                depth = plan[parent].depth + 1
+            post = posts[post_index]
+            if parent is None:
+                start, hours = post.published_at, 24 * 7
+            else:
+                start, hours = plan[parent].created_at, 24
+            created = min(start + datetime.timedelta(seconds=rng.random() * hours * 3600), self.now)
+            plan.append(
+                PlannedComment(
+                    post_index,
+                    status,
+                    parent,
+                    depth,
+                    rng.randrange(people),
+                    rng.randrange(len(COMMENT_BODIES)),
+                )
+            )
+            plan[-1].created_at = created
+            return len(plan) - 1
+
+        def add_replies(count, candidates):
+            for _ in range(count):
+                parent = rng.choice(candidates)
+                candidates.append(add(plan[parent].post_index, parent=parent))
+
+        if seed_index is not None and total >= SEED_COMMENTS:
+            # The seed-shaped post: 70 comments and 30 replies, every one approved.
+            top = [add(seed_index) for _ in range(SEED_COMMENTS - SEED_REPLIES)]
+            add_replies(SEED_REPLIES, top)
+            for p in plan:
+                p.status = Status.APPROVED
+            total -= SEED_COMMENTS
+        candidates_pool = [i for i in published if i != seed_index] or published
+        if not candidates_pool:
+            return plan
+        replies = total // 3
+        # Some posts draw far more discussion than others.
+        weights = [rng.paretovariate(1.5) for _ in candidates_pool]
+        first = len(plan)
+        for post_index in rng.choices(candidates_pool, weights=weights, k=total - replies):
+            add(post_index)
+        approved_top = [i for i in range(first, len(plan)) if plan[i].status == Status.APPROVED]
+        if approved_top:
+            add_replies(replies, approved_top)
+        return plan
+
+    def _create_comments(self, plan, posts, people, comment_html):
+        Comment = self.Comment
+        pks: list[int | None] = [None] * len(plan)
+        depth = 1
+        while True:
+            level = [i for i, p in enumerate(plan) if p.depth == depth]
+            if not level:
+                break
+            # Oldest first within a level, so ids follow time as they would in real life.
+            level.sort(key=lambda i: plan[i].created_at)
+            for start in range(0, len(level), BATCH):
+                chunk = level[start : start + BATCH]
+                rows = []
+                for i in chunk:
+                    p = plan[i]
+                    rows.append(
+                        Comment(
+                            post_id=posts[p.post_index].pk,
+                            author=people[p.author_index],
+                            parent_id=pks[p.parent] if p.parent is not None else None,
+                            depth=p.depth,
+                            body=COMMENT_BODIES[p.body_index],
+                            body_html=comment_html[p.body_index],
+                            status=p.status,
+                            created_at=p.created_at,
+                        )
+                    )
+                for i, row in zip(chunk, Comment.objects.bulk_create(rows), strict=True):
+                    pks[i] = row.pk
+            depth += 1
+
+    def _awards(self, course, instructor, students, posts, published, seed_index):
+        red_star = self.AwardType.objects.create(course=course, name="Red star", slug="red-star")
+        chosen = set(self.rng.sample(published, max(1, int(len(published) * AWARD_SHARE))))
+        if seed_index is not None:
+            chosen.add(seed_index)
+        self.Award.objects.bulk_create(
+            [
+                self.Award(
+                    post=posts[i],
+                    award_type=red_star,
+                    given_by=instructor,
+                    note="Clear argument, well sourced.",
+                    given_at=min(posts[i].published_at + datetime.timedelta(days=2), self.now),
+                )
+                for i in sorted(chosen)
+            ],
+            batch_size=BATCH,
+        )
+        today = timezone.localdate()
+        editors = Membership.objects.filter(course=course, user__in=students[1:3])
+        self.EditorialTerm.objects.bulk_create(
+            [
+                self.EditorialTerm(
+                    course=course,
+                    member=m,
+                    starts=today - datetime.timedelta(days=3),
+                    ends=today + datetime.timedelta(days=3),
+                )
+                for m in editors
+            ]
+        )
