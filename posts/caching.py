@@ -1,0 +1,138 @@
+"""Whole-page caching for anonymous readers of a course, never stale after a change.
+
+Each course has a version token in Django's cache. A cached page's key holds
+the token current when it was rendered, so bumping the token (on any change to
+what the course's pages show: see cache_invalidation.py) makes every cached
+page of the course unreachable at once; the old entries simply expire.
+
+Only anonymous GETs are cached, and only pages that are the same for every
+anonymous reader: a response that used the CSRF token, set a cookie or showed
+messages is never stored. Members-only courses need no special case: an
+anonymous reader gets their 404 before anything is rendered, and 404s are not
+stored; a course turned members-only bumps its version.
+
+The cache must be shared by every process serving the site (Redis, Memcached,
+a file or database cache): with the per-process local-memory cache, a bump
+seen by one gunicorn worker would not reach the others. So caching is on only
+with a shared backend, unless settings.ANONYMOUS_PAGE_CACHE says otherwise.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
+_PROCESS_LOCAL_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+MESSAGES_SESSION_KEY = "_messages"  # and its SessionStorage
+
+
+def is_enabled() -> bool:
+    configured = getattr(settings, "ANONYMOUS_PAGE_CACHE", None)
+    if configured is not None:
+        return bool(configured)
+    return settings.CACHES["default"]["BACKEND"] not in _PROCESS_LOCAL_BACKENDS
+
+
+def _version_key(course_slug: str) -> str:
+    return f"pagecache:version:{course_slug}"
+
+
+def _new_token() -> str:
+    # A fresh random token rather than an increment: correct on any backend, even
+    # one without atomic incr, because two concurrent bumps both change the value.
+    return uuid.uuid4().hex[:16]
+
+
+def course_version(course_slug: str) -> str:
+    key = _version_key(course_slug)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _new_token(), timeout=None)
+        version = cache.get(key) or "none"
+    return version
+
+
+def bump_course_version(course_slug: str) -> None:
+    """Make every cached page of the course stale: now, and again when the transaction commits.
+
+    The second bump closes a race: a reader rendering between the first bump and
+    the commit sees the old rows and would store them under the new version.
+    """
+    key = _version_key(course_slug)
+    cache.set(key, _new_token(), timeout=None)
+    transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
+
+
+def _page_key(request, course_slug: str, version: str) -> str:
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"pagecache:page:{course_slug}:{version}:{digest}"
+
+
+def _has_pending_messages(request) -> bool:
+    if MESSAGES_COOKIE in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and session.session_key is not None and MESSAGES_SESSION_KEY in session
+
+
+def _cacheable_request(request, query_params) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and is_enabled()
+        and set(request.GET) <= set(query_params)
+        and not request.user.is_authenticated
+        and not _has_pending_messages(request)
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # Set by django.middleware.csrf.get_token: the page carries a per-visitor token.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+    )
+
+
+def cache_anonymous_page(view=None, *, query_params=("page",)):
+    """Serve anonymous GETs of a course page (URL kwarg `course_slug`) from the cache.
+
+    Requests with other query parameters than `query_params` pass through
+    uncached, so nobody can fill the cache with made-up URLs.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _cacheable_request(request, query_params):
+                return view(request, *args, **kwargs)
+            course_slug = kwargs["course_slug"]
+            key = _page_key(request, course_slug, course_version(course_slug))
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if _cacheable_response(request, response):
+                cache.set(key, (response.content, dict(response.items())), timeout=PAGE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
