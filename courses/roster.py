@@ -56,14 +56,18 @@ class RosterResult:
     created: list[str] = field(default_factory=list)  # new accounts, emailed a link
     enrolled: list[str] = field(default_factory=list)  # existing accounts added to the course
     already_members: list[str] = field(default_factory=list)
+    reinvited: list[str] = field(default_factory=list)  # never set a password: a fresh link
 
     @property
     def summary(self) -> str:
-        return (
+        text = (
             f"{len(self.created)} new account(s) created and emailed a link to set a password, "
             f"{len(self.enrolled)} existing account(s) enrolled, "
             f"{len(self.already_members)} already in the course."
         )
+        if self.reinvited:
+            text += f" {len(self.reinvited)} account(s) that never set a password were sent a new link."
+        return text
 
 
 def _decode(data: bytes) -> str:
@@ -204,7 +208,14 @@ def roster_import(*, course: Course, data: bytes) -> RosterResult:
             )
             (result.enrolled if row.username in existing else result.created).append(row.username)
         Membership.objects.bulk_create(memberships)
-        invited = [users[name] for name in result.created]
+        # A link expires (PASSWORD_RESET_TIMEOUT) and "forgot password" ignores accounts
+        # without a usable password: importing the roster again is how a student gets a new one.
+        result.reinvited = [
+            name
+            for name, user in existing.items()
+            if not user.has_usable_password() and user.last_login is None
+        ]
+        invited = [users[name] for name in result.created + result.reinvited]
         transaction.on_commit(lambda: send_invitations(course=course, users=invited), robust=True)
     return result
 

@@ -213,3 +213,15 @@ def test_import_runs_a_fixed_number_of_queries(instructor_client, course_a):
         return len(queries)
 
     assert run("few", 3) == run("many", 60)
+
+
+def test_importing_again_sends_a_new_link_to_who_never_set_a_password(
+    instructor_client, course_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    text = "username,email,display_name\nlate,late@example.edu,Late\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(instructor_client, course_a.course, text)
+        response = upload(instructor_client, course_a.course, text)
+    assert [m.to for m in mailoutbox] == [["late@example.edu"], ["late@example.edu"]]
+    assert "sent a new link" in instructor_client.get(response["Location"]).content.decode()
+    assert Membership.objects.filter(user__username="late").count() == 1
