@@ -1,5 +1,7 @@
 """axe-core (bundled by axe-playwright-python, nothing fetched) on every page type: WCAG 2.1 A and AA."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -34,6 +36,14 @@ def assert_no_violations(page):
     assert not violations, f"axe found on {page.url}:\n{describe(violations)}"
 
 
+# aria-describedby and aria-labelledby ids that point at nothing: a help text or an error
+# message a screen reader never announces (axe does not report these).
+DANGLING_ARIA_REFERENCES = """() => [...document.querySelectorAll("[aria-describedby], [aria-labelledby]")]
+  .flatMap(el => ["aria-describedby", "aria-labelledby"].flatMap(attr =>
+    (el.getAttribute(attr) || "").split(/\\s+/).filter(id => id && !document.getElementById(id))
+      .map(id => `${el.tagName.toLowerCase()}#${el.id} ${attr}=${id}`)))"""
+
+
 def _sign_up_with_error(page, course):
     page.goto(reverse("courses:sign-up"))
     page.get_by_label("Username").fill("newcomer")
@@ -46,6 +56,14 @@ def _comment_with_error(page, course, post):
     page.goto(post.get_absolute_url())
     page.get_by_role("button", name="Post Comment").click()
     page.get_by_text("Write something before you send your comment.").wait_for()
+
+
+def _write_with_error(page, course, post):
+    page.goto(reverse("posts:write", args=[course.slug]))
+    page.get_by_label("Title").fill("Untitled thoughts")
+    page.locator("textarea.markdownx-editor").fill("An image without a description:\n\n![](/media/x.png)")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Add alt text to every image before publishing").wait_for()
 
 
 def _go(name, **kwargs):
@@ -63,6 +81,7 @@ PAGES = {
         "student",
         lambda page, course, post: page.goto(reverse("posts:write", args=[course.slug])),
     ),
+    "write-page-with-error": ("student", _write_with_error),
     "category-archive": (None, lambda page, course, post: page.goto(post.category.get_absolute_url())),
     "author-archive": (
         None,
@@ -114,4 +133,16 @@ def test_page_has_no_wcag_21_aa_violations(
         )
         expect(page.locator(".award-banner")).to_contain_text("Red star")
     assert page.get_by_role("heading", level=1).count() == 1, "one h1 a page"
+    assert page.evaluate(DANGLING_ARIA_REFERENCES) == []
     assert_no_violations(page)
+
+
+def test_form_errors_and_help_are_announced_with_their_fields(page, course):
+    _sign_up_with_error(page, course)
+    join_code = page.get_by_role("textbox", name="Join code")
+    expect(join_code).to_have_attribute("aria-invalid", "true")
+    expect(join_code).to_have_accessible_description(
+        re.compile(r"Your instructor gives you this code\..*That join code does not match any course")
+    )
+    expect(page.get_by_role("alert")).to_contain_text("Nothing you wrote has been lost.")
+    expect(page.get_by_role("textbox", name="Username")).to_have_value("newcomer")
