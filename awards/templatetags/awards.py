@@ -90,13 +90,15 @@ def award_controls(context, post):
         award.post = post  # already loaded with its course: no query per award
     revocable = [award for award in awards if can_revoke(user, award)]
     form = None
-    if can_award_post(user, post):
+    may_award = can_award_post(user, post)
+    if may_award:
         given = {award.award_type_id for award in awards}
         givable = [t for t in givable_types(user, post.course) if t.pk not in given]
         if givable:
             form = AwardForm(course=post.course, givable=givable, auto_id="id_award_%s")
     return {
-        "show": bool(form or revocable),
+        "show": bool(may_award or revocable),
+        "may_award": may_award,
         "form": form,
         "revocable": revocable,
         "post": post,
