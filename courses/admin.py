@@ -65,7 +65,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["visibility", "term"]
     search_fields = ["title", "slug", "term"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["join_code"]
+    exclude = ["join_code"]  # shown above the form with its rotate button; never typed in
     inlines = [MembershipInline]
     actions = ["rotate_join_codes"]
 

@@ -99,7 +99,7 @@ def test_demo_instructors_see_only_their_own_course(client, mailoutbox):
     soviet = Course.objects.get(slug="soviet-history")
     client.force_login(users.get(username="nelson"))
     index = client.get(reverse("admin:index"))
-    row = soup(index).select_one('#moderation-summary tr[data-course="soviet-history"]')
+    row = soup(index).select_one('#moderation-summary [data-course="soviet-history"]')
     assert "waiting" in row.select_one(".comments-waiting").get_text()
     report = client.get(reverse("admin:courses_course_participation", args=[soviet.pk]), {"format": "csv"})
     assert report.status_code == 200
