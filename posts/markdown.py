@@ -7,6 +7,7 @@ comments and feeds all call this module; nothing else may produce HTML from
 user text.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -128,11 +129,18 @@ def _keep_attribute(tag, attribute, value):
     return value
 
 
+# A stored file's path under a media prefix: plain segments, none starting with a dot (so
+# no "." or ".."), no percent-escapes (browsers read %2e%2e as ".."), no query. Otherwise
+# "/media/../some/action/" would make every reader's browser request another page of ours.
+_MEDIA_PATH = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_~.-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)*")
+
+
 def _is_own_media(url: str) -> bool:
     prefixes = [settings.MEDIA_URL, *getattr(settings, "MARKDOWN_EXTRA_IMAGE_PREFIXES", [])]
-    return any(url.startswith(prefix) for prefix in prefixes if prefix) and "//" not in url.removeprefix(
-        "https://"
-    ).removeprefix("http://")
+    for prefix in prefixes:
+        if prefix and url.startswith(prefix):
+            return _MEDIA_PATH.fullmatch(url[len(prefix) :]) is not None
+    return False
 
 
 def _sanitise(html: str, profile: str) -> str:
