@@ -83,7 +83,7 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
     def for_display(self):
-        return self.select_related("award_type").order_by("given_at", "pk")
+        return self.select_related("award_type__course").order_by("given_at", "pk")
 
     def in_hall_of_fame(self, course):
         """Standing awards on the course's published posts."""

@@ -23,14 +23,23 @@ PATHS = {
 }
 
 
-def symbol_svg(award_type, *, label: str | None = None):
-    """The award type's symbol in its colour, labelled for screen readers."""
+def symbol_svg(award_type, *, label: str | None = None, decorative: bool = False):
+    """The award type's symbol in its colour: labelled for screen readers, or hidden from them
+    where the award's name is written beside it anyway."""
     path = PATHS.get(award_type.symbol, PATHS[Symbol.STAR])
+    if decorative:
+        return format_html(
+            '<svg class="award-symbol" viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" '
+            'focusable="false"><path fill="{}" d="{}"/></svg>',
+            award_type.colour,
+            path,
+        )
+    name = label or award_type.name
     return format_html(
         '<svg class="award-symbol" viewBox="0 0 24 24" width="1em" height="1em" role="img" '
         'aria-label="{}" focusable="false"><title>{}</title><path fill="{}" d="{}"/></svg>',
-        label or award_type.name,
-        label or award_type.name,
+        name,
+        name,
         award_type.colour,
         path,
     )

@@ -69,9 +69,9 @@ def award_symbols(context, post):
 
 
 @register.simple_tag
-def award_symbol(award_type):
-    """One award type's symbol, for the awards' own pages."""
-    return symbol_svg(award_type)
+def award_symbol(award_type, decorative=True):
+    """One award type's symbol beside its written name, on the awards' own pages."""
+    return symbol_svg(award_type, decorative=decorative)
 
 
 @register.inclusion_tag("awards/includes/_banner.html", takes_context=True)

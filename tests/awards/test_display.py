@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Award
-from tests.factories import AwardFactory, AwardTypeFactory, PostFactory
+from tests.factories import AwardFactory, AwardTypeFactory, InstructorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +178,19 @@ def test_hall_of_fame_leaves_out_drafts_and_revoked_awards(client, course, instr
     text = html.unescape(client.get(_hall_url(course)).content.decode())
     assert "Unpublished later" not in text and "Revoked one" not in text
     assert "No awarded posts yet." in text
+
+
+def test_post_page_queries_do_not_grow_with_its_awards(client, course, post, django_assert_num_queries):
+    teacher = InstructorFactory(course=course).user
+    client.force_login(teacher)
+    AwardFactory(post=post, award_type=AwardTypeFactory(course=course, name="Type 0"), given_by=teacher)
+    with CaptureQueriesContext(connection) as one:
+        client.get(post.get_absolute_url())
+    for n in range(1, 5):
+        AwardFactory(
+            post=post, award_type=AwardTypeFactory(course=course, name=f"Type {n}"), given_by=teacher
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = soup(client.get(post.get_absolute_url()))
+    assert len(page.select(".award-banner")) == 5
+    assert len(page.select(".award-revoke")) == 5  # the instructor may revoke each one
