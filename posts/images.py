@@ -82,6 +82,9 @@ def clean_image(upload) -> CleanImage:
 
 def _encode(im: Image.Image, fmt: str) -> CleanImage:
     max_width = settings.IMAGE_MAX_WIDTH
+    if im.mode == "I" or im.mode.startswith("I;16"):
+        # 16-bit greyscale (scanners): scale to 8 bits; a plain convert clips it to white.
+        im = im.convert("I").point(lambda value: value / 256).convert("L")
     if im.width > max_width:
         im = im.resize((max_width, round(im.height * max_width / im.width)), Image.Resampling.LANCZOS)
     # The colour profile is how the picture looks, not who took it: keep it in every format.
@@ -100,7 +103,7 @@ def _encode(im: Image.Image, fmt: str) -> CleanImage:
         im.save(out, "GIF")
     else:
         if im.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            im = im.convert("RGBA")  # 16-bit and others
+            im = im.convert("RGBA")  # CMYK and other modes PNG cannot hold
         im.save(out, "PNG", optimize=True, **extra)
     name = f"{secrets.token_urlsafe(16)}.{ALLOWED_FORMATS[fmt]}"
     return CleanImage(
