@@ -235,6 +235,31 @@ def test_colour_profile_is_kept(member_client):
             assert Image.open(io.BytesIO(f.read())).info.get("icc_profile") == srgb, fmt
 
 
+@pytest.mark.parametrize(
+    ("mode", "fmt", "colour"),
+    [
+        ("CMYK", "JPEG", (0, 255, 255, 0)),  # printers' red
+        ("L", "JPEG", 64),
+        ("I;16", "PNG", 16384),  # 16-bit greyscale from a scanner: a quarter grey
+        ("LA", "PNG", (64, 255)),
+        ("1", "PNG", 1),
+        ("P", "PNG", 3),
+        ("RGBA", "WEBP", (200, 30, 30, 255)),
+        ("L", "GIF", 64),
+    ],
+)
+def test_every_pixel_format_is_stored_looking_the_same(member_client, mode, fmt, colour):
+    original = Image.new(mode, (40, 20), colour)
+    expected = original.convert("I").point(lambda v: v / 256).convert("RGB") if mode == "I;16" else original
+    expected = expected.convert("RGB").getpixel((5, 5))
+    response = upload(member_client, f"x.{fmt.lower()}", encode(original, fmt), "image/png")
+    assert response.status_code == 200
+    _, decoded, _ = stored_image(response)
+    assert decoded.format == fmt
+    stored = decoded.convert("RGB").getpixel((5, 5))
+    assert all(abs(a - b) <= 8 for a, b in zip(stored, expected, strict=True)), (stored, expected)
+
+
 def test_exif_orientation_is_applied(member_client):
     """Orientation 6 means "turn 90° clockwise to view": the stored copy is already turned."""
     response = upload(
