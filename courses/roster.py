@@ -83,8 +83,11 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def parse_roster(data: bytes) -> list[RosterRow]:
-    """The rows of a roster file, or RosterInvalid with every error that needs no database."""
+def parse_roster(data: bytes) -> tuple[list[RosterRow], list[tuple[int, str]]]:
+    """The good rows of a roster file and the errors of the others, as (row number, message).
+
+    A file that cannot be read as a roster at all raises RosterInvalid.
+    """
     text = _decode(data)
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
@@ -105,7 +108,7 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     first_row_of = {}
     for number, cells in body:
         if len(cells) != len(COLUMNS):
-            errors.append(f"Row {number}: expected {len(COLUMNS)} columns, found {len(cells)}.")
+            errors.append((number, f"Row {number}: expected {len(COLUMNS)} columns, found {len(cells)}."))
             continue
         username, email, display_name = (cell.strip() for cell in cells)
         problems = []
@@ -128,16 +131,14 @@ def parse_roster(data: bytes) -> list[RosterRow]:
             if seen != number:
                 problems.append(f"the {key} “{value}” is already on row {seen}")
         if problems:
-            errors.append(f"Row {number}: " + "; ".join(problems) + ".")
+            errors.append((number, f"Row {number}: " + "; ".join(p.rstrip(".") for p in problems) + "."))
         else:
             rows.append(RosterRow(number, username, email, display_name or username))
-    if errors:
-        raise RosterInvalid(errors)
-    return rows
+    return rows, errors
 
 
-def _check_against_accounts(rows: list[RosterRow]) -> dict:
-    """Existing users by username; RosterInvalid if a row clashes with an account. Two queries."""
+def _check_against_accounts(rows: list[RosterRow]) -> tuple[dict, list[tuple[int, str]]]:
+    """Existing users by username, and the rows that clash with an account. Two queries."""
     accounts = User.objects.annotate(username_lower=Lower("username")).filter(
         username_lower__in=[r.username.lower() for r in rows]
     )
@@ -154,31 +155,36 @@ def _check_against_accounts(rows: list[RosterRow]) -> dict:
         user = by_username.get(row.username)
         if user is not None:
             if user.email.lower() != row.email.lower():
-                errors.append(
-                    f"Row {row.number}: the account “{row.username}” exists with another email address. "
+                problem = (
+                    f"the account “{row.username}” exists with another email address. "
                     "Correct the email, or ask the student which account is theirs."
                 )
+            else:
+                continue
         elif row.username.lower() in by_lower:
-            errors.append(
-                f"Row {row.number}: an account “{by_lower[row.username.lower()]}” exists. "
-                "Use that spelling of the username."
+            problem = (
+                f"an account “{by_lower[row.username.lower()]}” exists. Use that spelling of the username."
             )
         elif row.email.lower() in owner_of_email:
-            errors.append(
-                f"Row {row.number}: {row.email} already belongs to the account "
-                f"“{owner_of_email[row.email.lower()]}”. Use that username."
+            problem = (
+                f"{row.email} already belongs to the account “{owner_of_email[row.email.lower()]}”. "
+                "Use that username."
             )
-    if errors:
-        raise RosterInvalid(errors)
-    return by_username
+        else:
+            continue
+        errors.append((row.number, f"Row {row.number}: {problem}"))
+    return by_username, errors
 
 
 def roster_import(*, course: Course, data: bytes) -> RosterResult:
     """Check the whole file, then enrol everyone in one transaction. Raises RosterInvalid."""
-    rows = parse_roster(data)
+    rows, errors = parse_roster(data)
     result = RosterResult()
     with transaction.atomic():
-        existing = _check_against_accounts(rows)
+        existing, account_errors = _check_against_accounts(rows)
+        errors += account_errors
+        if errors:
+            raise RosterInvalid([message for _, message in sorted(errors)])
         members = set(
             Membership.objects.filter(course=course, user__in=existing.values()).values_list(
                 "user__username", flat=True

@@ -225,3 +225,12 @@ def test_importing_again_sends_a_new_link_to_who_never_set_a_password(
     assert [m.to for m in mailoutbox] == [["late@example.edu"], ["late@example.edu"]]
     assert "sent a new link" in instructor_client.get(response["Location"]).content.decode()
     assert Membership.objects.filter(user__username="late").count() == 1
+
+
+def test_format_and_account_errors_are_listed_together_in_row_order(instructor_client, course_a):
+    UserFactory(username="kpeters", email="kpeters@example.edu")
+    text = "username,email,display_name\nkpeters,other@example.edu,K\nbad user,x@example.edu,X\n"
+    errors = errors_of(upload(instructor_client, course_a.course, text))
+    assert [e.split(":")[0] for e in errors] == ["Row 2", "Row 3"]
+    assert "exists with another email" in errors[0]
+    assert errors[1].endswith("characters.")  # one full stop, not two

@@ -287,3 +287,27 @@ def test_list_filters_name_no_other_course(course_a, course_b, client):
         text = client.get(admin_url(label, "changelist")).content.decode()
         assert "Course A" in text
         assert "Course B" not in text, label
+
+
+def test_revoke_awards_on_mixed_selection_is_refused_whole(course_a, course_b, client):
+    award_a, award_b = course_a.objects["awards.award"], course_b.objects["awards.award"]
+    client.force_login(course_a.instructor)
+    response = _post_action(client, "awards.award", "revoke", [award_a.pk, award_b.pk])
+    assert "not in your courses" in response.content.decode()
+    award_a.refresh_from_db()
+    award_b.refresh_from_db()
+    assert award_a.revoked_at is None and award_b.revoked_at is None
+
+
+def test_editorial_terms_inline_shows_and_offers_own_course_only(course_a, course_b, client):
+    client.force_login(course_a.instructor)
+    page = soup(client.get(admin_url("courses.course", "change", course_a.course.pk)))
+    term_ids = {
+        i["value"] for i in page.select('input[name^="editorial_terms-"][name$="-id"]') if i.get("value")
+    }
+    assert term_ids == {str(course_a.objects["awards.editorialterm"].pk)}
+    members = {
+        o["value"] for o in page.select('select[name="editorial_terms-0-member"] option') if o["value"]
+    }
+    assert str(course_a.objects["courses.membership"].pk) in members
+    assert str(course_b.objects["courses.membership"].pk) not in members
