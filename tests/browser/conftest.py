@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.browser.chromium import CHROMIUM, INSTALL_HINT, chromium_missing, launch_args
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 _ARTIFACT_PATHS = pytest.StashKey[list]()
+# CI runs these on 2 shared cores: give the live preview and uploads room before failing.
+expect.set_options(timeout=10_000)
 
 
 def _in_ci() -> bool:
