@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 from markdownx.widgets import MarkdownxWidget
 
 from .models import Category, Post
+from .services import DEFAULT_CATEGORY
 
 
 class PostForm(forms.ModelForm):
@@ -26,7 +28,10 @@ class PostForm(forms.ModelForm):
 
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(course=course)
+        # The empty choice is "Uncategorized": the real row would show the name twice.
+        self.fields["category"].queryset = Category.objects.filter(course=course).exclude(
+            slug=slugify(DEFAULT_CATEGORY)
+        )
         self.fields["category"].required = False
         self.fields["category"].empty_label = "Uncategorized"
         self.fields["body"].max_length = settings.POST_BODY_MAX_CHARS
