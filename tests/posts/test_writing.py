@@ -185,6 +185,30 @@ def test_chosen_category(member_client, course):
     assert "Novy Mir" in listing
 
 
+def test_uncategorized_is_offered_once_and_kept_on_edit(member_client, course, member):
+    CategoryFactory(course=course, name="Culture", slug="culture")
+    member_client.post(write_url(course), {"title": "First", "body": "Text.", "action": "publish"})
+    post = Post.objects.get()
+    assert post.category.name == "Uncategorized"
+
+    def options(url):
+        page = BeautifulSoup(member_client.get(url).content, "html.parser")
+        select = page.find("select", attrs={"name": "category"})
+        chosen = select.find("option", selected=True)
+        return [o.text for o in select.find_all("option")], chosen.text if chosen else None
+
+    assert options(write_url(course))[0] == ["Uncategorized", "Culture"]
+    labels, chosen = options(post.get_edit_url())
+    assert labels == ["Uncategorized", "Culture"]
+    assert chosen in (None, "Uncategorized")  # nothing selected shows the first option
+    member_client.post(
+        post.get_edit_url(), {"title": "First", "body": "Edited.", "category": "", "action": "publish"}
+    )
+    post.refresh_from_db()
+    assert post.category.name == "Uncategorized"
+    assert Category.objects.filter(course=course, name="Uncategorized").count() == 1
+
+
 def test_another_courses_category_is_refused(member_client, course):
     foreign = CategoryFactory(course=CourseFactory(), name="Elsewhere", slug="elsewhere")
     response = member_client.post(
