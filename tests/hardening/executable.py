@@ -1,0 +1,54 @@
+"""Finds anything a browser would run in a page: the check behind every hostile-input test."""
+
+import re
+
+from bs4 import BeautifulSoup
+
+DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "background",
+    "poster",
+    "srcset",
+}
+NEVER_ALLOWED = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "style", "link"}
+_INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
+
+
+def executable_parts(html: str) -> list[str]:
+    """Describe every executable context in the page; an empty list means the page is safe."""
+    problems = []
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(True):
+        name = element.name.lower()
+        if name == "script":
+            src = element.get("src", "")
+            if not (src.startswith("/static/") and not element.string):
+                problems.append(f"script element: {str(element)[:80]}")
+        if name == "link" and element.get("href", "").startswith("/static/"):
+            continue  # our own stylesheet
+        if name in NEVER_ALLOWED:
+            problems.append(f"{name} element: {str(element)[:80]}")
+        if name == "meta" and element.get("http-equiv"):
+            problems.append(f"meta http-equiv: {str(element)[:80]}")
+        for attribute, value in element.attrs.items():
+            attribute = attribute.lower()
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if attribute.startswith("on"):
+                problems.append(f"{name}[{attribute}] event handler")
+            if attribute == "srcdoc":
+                problems.append(f"{name}[srcdoc]")
+            if attribute in URL_ATTRIBUTES:
+                compact = _INVISIBLE.sub("", value).lower()
+                if compact.startswith(DANGEROUS_SCHEMES):
+                    problems.append(f"{name}[{attribute}]={value[:60]!r}")
+            if attribute == "style":
+                compact = _INVISIBLE.sub("", value).lower()
+                if "expression(" in compact or "javascript:" in compact or "url(" in compact:
+                    problems.append(f"{name}[style]={value[:60]!r}")
+    return problems
