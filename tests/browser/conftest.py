@@ -218,3 +218,19 @@ def rich_post(course, student):
         slug="the-thaw-in-letters",
         body=RICH_BODY.format(image=image),
     )
+
+
+@pytest.fixture
+def discussed_post(rich_post, instructor):
+    """The post page at its fullest: a thread with a nested reply, a held comment, a red star."""
+    from comments import services as comment_services
+    from tests.factories import AwardFactory, CommentFactory
+
+    top = CommentFactory(post=rich_post, body="A *thoughtful* answer, with a [link](https://example.org).")
+    reply = CommentFactory(post=rich_post, parent=top, body="A reply to that answer.")
+    for depth in (3, 4):  # deep threads indent: they must still fit a phone
+        reply = CommentFactory(post=rich_post, parent=reply, body=f"A reply {depth} levels deep.")
+    CommentFactory(post=rich_post, status="pending", body="A first comment, held for moderation.")
+    AwardFactory(post=rich_post, given_by=instructor)
+    comment_services.recount(post=rich_post)  # the factory skips the services that count
+    return rich_post

@@ -51,12 +51,12 @@ HORIZONTAL_OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_pages_fit_the_screen_without_overlapping_text(width, page, log_in, course, student, rich_post):
+def test_pages_fit_the_screen_without_overlapping_text(width, page, log_in, course, student, discussed_post):
     log_in(student)
     page.set_viewport_size({"width": width, "height": 800})
     pages = {
         "front": course.get_absolute_url(),
-        "post": rich_post.get_absolute_url(),
+        "post": discussed_post.get_absolute_url(),
         "write": reverse("posts:write", args=[course.slug]),
     }
     problems = []
@@ -64,7 +64,7 @@ def test_pages_fit_the_screen_without_overlapping_text(width, page, log_in, cour
         page.goto(url)
         page.evaluate("document.fonts.ready")
         if name == "write":  # with the live preview filled in
-            page.locator("textarea.markdownx-editor").fill(rich_post.body)
+            page.locator("textarea.markdownx-editor").fill(discussed_post.body)
             page.locator(".markdownx-preview h2").wait_for()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}.png"), full_page=True)
