@@ -51,12 +51,6 @@ def browser_type_launch_args():
     return launch_args()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factories hash a password per user: half a second each with the real hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server):
     return {
