@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,8 +21,16 @@ User = get_user_model()
 
 
 def _client_ip(request) -> str | None:
-    # Behind the reverse proxy REMOTE_ADDR is set from X-Forwarded-For by the proxy set-up.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the per-address rate limit counts.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's own address: name the header
+    the proxy sets (for example "HTTP_X_REAL_IP") in COMMENTS_CLIENT_IP_HEADER.
+    Only the proxy can set it, so a visitor cannot forge it.
+    """
+    header = getattr(settings, "COMMENTS_CLIENT_IP_HEADER", None)
+    value = request.META.get(header, "") if header else ""
+    # X-Forwarded-For style lists: the proxy appends the client it saw last.
+    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR") or None
 
 
 def _visible_post(request, course_slug, post_slug) -> Post:

@@ -287,3 +287,24 @@ def test_reply_to_a_comment_that_is_not_approved_is_refused(post, member, truste
 def test_time_zone_aware_dates(post):
     comment = CommentFactory(post=post)
     assert timezone.is_aware(comment.created_at)
+
+
+def test_rate_limit_reads_the_proxy_header_when_configured(client, settings, course, post):
+    settings.COMMENTS_RATE_LIMITS = ((60, 1),)
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    course.moderate_first_comment = False
+    course.save()
+    with time_machine.travel(at(10, 0, 5), tick=False):
+        client.force_login(MembershipFactory(course=course).user)
+        first = client.post(
+            create_url(post), {"body": "one"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
+        )
+        client.force_login(MembershipFactory(course=course).user)
+        same_client = client.post(
+            create_url(post), {"body": "two"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
+        )
+        client.force_login(MembershipFactory(course=course).user)
+        other_client = client.post(
+            create_url(post), {"body": "three"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.4"
+        )
+    assert (first.status_code, same_client.status_code, other_client.status_code) == (302, 400, 302)
