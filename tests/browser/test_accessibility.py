@@ -124,6 +124,10 @@ def test_page_has_no_wcag_21_aa_violations(
         expect(page.locator(".award-banner")).to_contain_text("Red star")
         expect(page.get_by_role("heading", name="4 Responses to The Thaw in letters")).to_be_visible()
     assert page.get_by_role("heading", level=1).count() == 1, "one h1 a page"
+    for landmark in ("banner", "main", "contentinfo"):
+        expect(page.get_by_role(landmark)).to_have_count(1)
+    expect(page.get_by_role("navigation", name="Site")).to_have_count(1)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.evaluate(DANGLING_ARIA_REFERENCES) == []
     assert_no_violations(page)
 
