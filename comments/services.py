@@ -19,8 +19,6 @@ from . import abuse, notifications
 from .abuse import CommentRefused
 from .models import Comment, CommentRevision
 
-__all__ = ["CommentRefused"]
-
 MAX_LINKS_BEFORE_HOLD = 2
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 

@@ -284,11 +284,6 @@ def test_reply_to_a_comment_that_is_not_approved_is_refused(post, member, truste
         services.comment_create(post=post, author=trusted_member, body="reply", parent=held)
 
 
-def test_time_zone_aware_dates(post):
-    comment = CommentFactory(post=post)
-    assert timezone.is_aware(comment.created_at)
-
-
 def test_rate_limit_reads_the_proxy_header_when_configured(client, settings, course, post):
     settings.COMMENTS_RATE_LIMITS = ((60, 1),)
     settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
