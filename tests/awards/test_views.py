@@ -209,3 +209,39 @@ def test_instructor_sees_the_control_on_a_students_post(client, course, post, re
     teacher = InstructorFactory(course=course).user
     client.force_login(teacher)
     assert "Red star" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_award_page_offers_only_the_types_the_editor_may_give(client, post, editor, red_star):
+    gold = AwardTypeFactory(course=post.course, name="Gold", given_by=AwardType.GivenBy.INSTRUCTORS)
+    client.force_login(editor)
+    response = client.get(give_url(post))
+    assert response.status_code == 200
+    assert f'<option value="{red_star.pk}">Red star</option>' in response.content.decode()
+    assert f'value="{gold.pk}"' not in response.content.decode()
+
+
+def test_revoking_on_a_members_only_course_is_a_404_for_outsiders(client, outsider):
+    course = CourseFactory(visibility="members")
+    award = AwardFactory(post=PostFactory(course=course))
+    client.force_login(outsider)
+    response = client.post(reverse("awards:revoke", kwargs={"course_slug": course.slug, "pk": award.pk}))
+    assert response.status_code == 404
+    award.refresh_from_db()
+    assert award.revoked_at is None
+
+
+def test_to_read_runs_the_same_queries_for_1_and_20_posts(client, course, student, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    teacher = InstructorFactory(course=course).user
+    client.force_login(teacher)
+    url = reverse("awards:to-read", kwargs={"course_slug": course.slug})
+    PostFactory(course=course, author=student, published_at=timezone.now())
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(19):
+        PostFactory(course=course, author=student, published_at=timezone.now())
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("<tr>") == 21  # the header row and twenty posts
