@@ -47,6 +47,8 @@ def test_editor_in_term_awards_and_the_banner_and_symbol_appear_at_once(client, 
     assert "Well argued." in page.content.decode()  # the note is public
     front = client.get(post.course.get_absolute_url())
     assert 'aria-label="Awarded a Red star"' in front.content.decode()
+    hall = client.get(reverse("awards:hall-of-fame", kwargs={"course_slug": post.course.slug}))
+    assert f'<a href="{post.get_absolute_url()}">{post.title}</a>' in hall.content.decode()
 
 
 def test_a_private_note_stays_off_the_page(client, post, editor, red_star):
