@@ -9,7 +9,7 @@ from comments.models import Comment
 from courses.models import Course, Membership
 from posts.markdown import render_post_markdown
 from posts.models import Post
-from tests.factories import PostFactory
+from tests.factories import CommentFactory, PostFactory
 
 TINY = ["--courses", "1", "--students", "3", "--posts", "5", "--comments", "10"]
 
@@ -26,6 +26,11 @@ def test_tiny_site_has_the_numbers_asked_for():
     assert Membership.objects.filter(course=course).instructors().count() == 1
     assert Post.objects.filter(course=course).count() == 5
     assert Comment.objects.filter(post__course=course).count() == 10
+    # Comments went in with ids chosen by the command: the next one still gets a free id.
+    assert (
+        CommentFactory(post=Post.objects.published().first()).pk
+        > Comment.objects.exclude(body__startswith="Comment number").order_by("-pk")[0].pk
+    )
 
 
 @pytest.mark.django_db

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator, slugify
@@ -436,7 +438,9 @@ class Builder:
             seed.created_at = seed.updated_at = seed.published_at
 
         published = [i for i, p in enumerate(posts) if p.status == Post.Status.PUBLISHED]
-        plan = self._plan_comments(posts, published, seed_index, comments_count, len(students) + 1)
+        plan = self._plan_comments(
+            posts, published, seed_index, comments_count, len(students) + 1, course.max_comment_depth
+        )
         for planned in plan:
             if planned.status == self.Comment.Status.APPROVED:
                 posts[planned.post_index].comment_count += 1
@@ -454,7 +458,7 @@ class Builder:
         self._create_comments(plan, posts, [instructor, *students], comment_html)
         self._awards(course, instructor, students, posts, published, seed_index)
 
-    def _plan_comments(self, posts, published, seed_index, total, people):
+    def _plan_comments(self, posts, published, seed_index, total, people, max_depth):
         """Decide every comment before writing, so posts go in with their comment_count."""
         rng, Status = self.rng, self.Comment.Status
         plan: list[PlannedComment] = []
@@ -495,9 +499,12 @@ class Builder:
             return len(plan) - 1
 
         def add_replies(count, candidates):
+            # Only approved comments can be replied to, and threads stop at the course's depth.
             for _ in range(count):
                 parent = rng.choice(candidates)
-                candidates.append(add(plan[parent].post_index, parent=parent))
+                reply = add(plan[parent].post_index, parent=parent)
+                if plan[reply].status == Status.APPROVED and plan[reply].depth < max_depth:
+                    candidates.append(reply)
 
         if seed_index is not None and total >= SEED_COMMENTS:
             # The seed-shaped post: 70 comments and 30 replies, every one approved.
@@ -521,35 +528,61 @@ class Builder:
         return plan
 
     def _create_comments(self, plan, posts, people, comment_html):
-        Comment = self.Comment
-        pks: list[int | None] = [None] * len(plan)
-        depth = 1
-        while True:
-            level = [i for i, p in enumerate(plan) if p.depth == depth]
-            if not level:
-                break
-            # Oldest first within a level, so ids follow time as they would in real life.
-            level.sort(key=lambda i: plan[i].created_at)
-            for start in range(0, len(level), BATCH):
-                chunk = level[start : start + BATCH]
-                rows = []
-                for i in chunk:
-                    p = plan[i]
-                    rows.append(
-                        Comment(
-                            post_id=posts[p.post_index].pk,
-                            author=people[p.author_index],
-                            parent_id=pks[p.parent] if p.parent is not None else None,
-                            depth=p.depth,
-                            body=COMMENT_BODIES[p.body_index],
-                            body_html=comment_html[p.body_index],
-                            status=p.status,
-                            created_at=p.created_at,
-                        )
-                    )
-                for i, row in zip(chunk, Comment.objects.bulk_create(rows), strict=True):
-                    pks[i] = row.pk
-            depth += 1
+        """Plain multi-row INSERTs with ids chosen here: the bulk of the data, so no model instances.
+
+        Ids are given in thread order (each level oldest first), so a reply's parent id
+        is known before the reply is written.
+        """
+        Comment, ops = self.Comment, connection.ops
+        order = sorted(range(len(plan)), key=lambda i: (plan[i].depth, plan[i].created_at))
+        first_id = (Comment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        ids = [0] * len(plan)
+        for offset, i in enumerate(order):
+            ids[i] = first_id + offset
+        given = [
+            "id",
+            "post_id",
+            "author_id",
+            "parent_id",
+            "depth",
+            "body",
+            "body_html",
+            "status",
+            "created_at",
+        ]
+        # Any other column gets its model default, so a field added later with a default still works.
+        others = [f for f in Comment._meta.concrete_fields if f.attname not in given]
+        constants = [f.get_db_prep_save(f.get_default(), connection) for f in others]
+        columns = [Comment._meta.get_field(name).column for name in given] + [f.column for f in others]
+        # Names from the model, values as parameters.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            ops.quote_name(Comment._meta.db_table),
+            ", ".join(ops.quote_name(c) for c in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+        rows = []
+        for i in order:
+            p = plan[i]
+            rows.append(
+                (
+                    ids[i],
+                    posts[p.post_index].pk,
+                    people[p.author_index].pk,
+                    ids[p.parent] if p.parent is not None else None,
+                    p.depth,
+                    COMMENT_BODIES[p.body_index],
+                    comment_html[p.body_index],
+                    p.status,
+                    ops.adapt_datetimefield_value(p.created_at),
+                    *constants,
+                )
+            )
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start : start + BATCH])
+            # PostgreSQL's id sequence did not see these ids: move it past them.
+            for statement in ops.sequence_reset_sql(no_style(), [Comment]):
+                cursor.execute(statement)
 
     def _awards(self, course, instructor, students, posts, published, seed_index):
         red_star = self.AwardType.objects.create(course=course, name="Red star", slug="red-star")
