@@ -1,4 +1,4 @@
-"""On a phone (375 px) and a laptop (1280 px): no sideways scrolling and no text drawn over text."""
+"""Phone (375 px; 320 px for WCAG reflow) and laptop (1280 px): no sideways scroll, no text over text."""
 
 import pytest
 from django.urls import reverse
@@ -50,7 +50,7 @@ HORIZONTAL_OVERFLOW = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])  # 320: WCAG 1.4.10 reflow
 def test_pages_fit_the_screen_without_overlapping_text(width, page, log_in, course, student, discussed_post):
     log_in(student)
     page.set_viewport_size({"width": width, "height": 800})
