@@ -62,14 +62,17 @@ class Comment(models.Model):
         REMOVED = "removed", "Removed"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    # Null for guests, who give a name and an email instead.
+    # Null for guests, who give a name and an email instead. PROTECT, like Post.author:
+    # deleting an account must not silently take classmates' replies with it.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
     )
     guest_name = models.CharField(max_length=80, blank=True)
     guest_email = models.EmailField(blank=True)
+    # RESTRICT: a comment with replies cannot be deleted from under them (it is soft-removed),
+    # yet deleting the whole post still takes its thread.
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="replies"
     )
     # 1 for a top-level comment; bounded by the course's max_comment_depth.
     depth = models.PositiveSmallIntegerField(default=1)

@@ -75,3 +75,17 @@ def test_absolute_url_is_the_post_permalink_with_the_comment_anchor(post):
     comment = CommentFactory(post=post)
     assert comment.get_absolute_url() == f"{post.get_absolute_url()}#comment-{comment.pk}"
     assert str(comment).endswith(f"on {post.title}")
+
+
+@pytest.mark.django_db
+def test_a_comment_with_replies_cannot_be_deleted_but_the_post_takes_its_thread(post):
+    from django.db.models import ProtectedError, RestrictedError
+
+    parent = CommentFactory(post=post)
+    CommentFactory(post=post, parent=parent)
+    with pytest.raises(RestrictedError):
+        parent.delete()
+    with pytest.raises(ProtectedError):
+        parent.author.delete()  # an account with comments is not deleted silently
+    post.delete()
+    assert not Comment.objects.exists()
