@@ -115,7 +115,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -189,6 +189,14 @@ POST_BODY_MAX_CHARS = 100_000
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_MAX_WIDTH = 2000
+
+# Load tests of concurrency (and nothing else) switch the abuse limits off.
+if env.bool("RATE_LIMITS_OFF", default=False):
+    RATE_LIMITS = {
+        scope: []
+        for scope in ("login-failure", "sign-up", "password-reset", "post-save", "image-upload", "preview")
+    }
+    COMMENTS_RATE_LIMITS = ()
 
 LOGGING = {
     "version": 1,
