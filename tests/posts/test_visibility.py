@@ -6,6 +6,7 @@ course. Each table row is (course visibility, post status) -> one answer per act
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from posts.models import Post, Tag
@@ -202,6 +203,40 @@ def test_unpublished_post_leaves_the_front_page(client, scene):
     client.logout()
     assert TITLE not in client.get(front).content.decode()
     assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_pages_a_visitor_already_saw_drop_an_unpublished_post(client, scene):
+    """Whatever a page cache keeps, a post its author unpublished is gone for the next visitor."""
+    post = scene(client, "public", "published", "anonymous")
+    urls = [url(post) for url in LIST_PAGES.values()]
+    for url in [*urls, post.get_absolute_url()]:
+        assert TITLE in client.get(url).content.decode(), url
+    author = Client()
+    author.force_login(post.author)
+    author.post(reverse("posts:unpublish", kwargs={"course_slug": post.course.slug, "slug": post.slug}))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert TITLE not in response.content.decode(), url
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_pages_a_visitor_already_saw_show_an_edited_title(client, scene):
+    post = scene(client, "public", "published", "anonymous")
+    urls = [url(post) for url in LIST_PAGES.values()] + [post.get_absolute_url()]
+    for url in urls:
+        assert TITLE in client.get(url).content.decode(), url
+    author = Client()
+    author.force_login(post.author)
+    response = author.post(
+        post.get_edit_url(),
+        {"title": "A corrected title", "body": post.body, "tags_text": "Gulag", "category": post.category.pk},
+    )
+    assert response.status_code == 302
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert "A corrected title" in body, url
+        assert TITLE not in body, url
 
 
 # --- The write page ----------------------------------------------------------------
