@@ -278,7 +278,10 @@ def markdown_preview(request):
 @login_required
 def image_upload(request):
     """The editor's image upload: checked and cleaned by Pillow, answered in JSON."""
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # a garbled header: let the upload's own size check decide
+        length = 0
     if length > settings.IMAGE_MAX_BYTES + 64 * 1024:
         return JsonResponse({"image": [too_large_message()]}, status=400)
     try:
