@@ -408,6 +408,17 @@ def test_default_size_limit_is_10_mb(member_client, settings):
     assert_refused(upload(member_client, "big.jpg", data, "image/jpeg"), settings, "larger than 10.0 MB")
 
 
+def test_garbled_content_length_is_not_a_server_error(member_client, settings):
+    response = member_client.post(
+        UPLOAD,
+        {"image": SimpleUploadedFile("a.png", encode(picture(), "PNG"), "image/png")},
+        CONTENT_LENGTH="not-a-number",
+    )
+    assert response.status_code == 400
+    assert response.json()["image"]
+    assert PostImage.objects.count() == 0
+
+
 # --- Who may upload -----------------------------------------------------------------------
 
 
