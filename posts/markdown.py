@@ -74,6 +74,11 @@ def _render_heading_close(self, tokens, idx, options, env):
     return f"</h{level}>\n"
 
 
+def _render_footnote_caption(self, tokens, idx, options, env):
+    # A note cited twice reads "[1]" both times, not "[1]" then "[1:1]".
+    return f"[{tokens[idx].meta['id'] + 1}]"
+
+
 def _render_image(self, tokens, idx, options, env):
     """An image alone in its paragraph becomes a figure; its title is "caption | credit"."""
     token = tokens[idx]
@@ -111,6 +116,7 @@ def _parser(profile: str) -> MarkdownIt:
     md.enable(["strikethrough"])
     if profile == "post":
         md.enable(["table"]).use(footnote_plugin)
+        md.add_render_rule("footnote_caption", _render_footnote_caption)
         md.add_render_rule("heading_open", _render_heading_open)
         md.add_render_rule("heading_close", _render_heading_close)
         md.add_render_rule("image", _render_image)
