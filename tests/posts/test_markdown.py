@@ -125,6 +125,21 @@ def test_footnotes_have_prefixed_ids_and_matching_links():
     assert [sup.a["href"] for sup in refs] == ["#" + items[0]["id"], "#" + items[1]["id"]]
 
 
+def test_a_note_cited_twice_reads_the_same_number_both_times():
+    page = soup(
+        render_post_markdown(
+            "First[^freeze], again[^freeze], other[^2].\n\n[^freeze]: Freeze.\n[^2]: Digest."
+        )
+    )
+    refs = page.find_all("sup", class_="footnote-ref")
+    assert [sup.text for sup in refs] == ["[1]", "[1]", "[2]"]
+    notes = page.find("section", class_="footnotes").find_all("li")
+    assert [ref.a["href"] for ref in refs] == ["#" + notes[0]["id"]] * 2 + ["#" + notes[1]["id"]]
+    # The note links back to both places it is cited.
+    backrefs = [a["href"][1:] for a in notes[0].find_all("a", class_="footnote-backref")]
+    assert backrefs == [refs[0].a["id"], refs[1].a["id"]]
+
+
 def test_links_are_nofollow_ugc_noopener():
     page = soup(
         render_post_markdown("See [the archive](https://soviethistory.msu.edu/) and <https://example.org>.")
