@@ -72,6 +72,13 @@ def test_hostile_title_body_and_comment_render_as_text(
     assert_inert(page, browser_errors)
     post = Post.objects.get(course=course, title=TITLE)
 
+    # Back in the editor, the title sits in its field and the page title as text.
+    page.goto(post.get_edit_url())
+    expect(page.get_by_label("Title")).to_have_value(TITLE)
+    assert TITLE in page.title()
+    expect(page.locator(".markdownx-preview")).to_contain_text('<script>alert("body")</script>')
+    assert_inert(page, browser_errors)
+
     # A classmate answers with a hostile comment.
     classmate = MembershipFactory(course=course).user
     classmate_context = new_context()
