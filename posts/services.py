@@ -59,9 +59,10 @@ def images_missing_alt(body: str) -> list[str]:
 def check_publishable(post: Post) -> None:
     missing = images_missing_alt(post.body)
     if missing:
-        names = ", ".join(missing)
+        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        verb = "has" if len(missing) == 1 else "have"
         raise PublishRefused(
-            f"Add alt text to every image before publishing: {names} has none. "
+            f"Add alt text to every image before publishing: {names} {verb} none. "
             "Write it between the square brackets: ![what the image shows](...)."
         )
 
