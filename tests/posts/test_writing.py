@@ -289,7 +289,7 @@ def test_publishing_an_image_without_alt_text_is_refused(member_client, course):
     response = member_client.post(write_url(course), data)
     assert response.status_code == 400
     message = errors_of(response)
-    assert "Kx3-portrait_q.jpg" in message
+    assert "Kx3-portrait_q.jpg has none." in message
     assert "fence.jpg" not in message
     assert "alt text" in message
     # Nothing the writer typed is lost.
@@ -300,6 +300,21 @@ def test_publishing_an_image_without_alt_text_is_refused(member_client, course):
         "category": str(culture.pk),
     }
     assert not Post.objects.exists()
+
+
+def test_the_refusal_names_every_image_without_alt_text(member_client, course):
+    body = "\n\n".join(
+        [
+            "![](/media/posts/a1.png)",
+            "![ok](/media/posts/b2.png)",
+            "![](/media/posts/c3.gif)",
+            "![ ](/media/posts/d4.jpg)",
+        ]
+    )
+    response = member_client.post(write_url(course), {"title": "Three", "body": body, "action": "publish"})
+    assert response.status_code == 400
+    assert "a1.png, c3.gif and d4.jpg have none." in errors_of(response)
+    assert "b2.png" not in errors_of(response)
 
 
 def test_a_draft_may_have_images_without_alt_text(member_client, course):
