@@ -79,3 +79,25 @@ def test_student_writes_previews_adds_an_image_and_publishes(
     assert image.evaluate("img => img.naturalWidth") > 0
     expect(page.locator(".post-body section.footnotes")).to_contain_text("Gregory Freeze")
     assert browser_errors == [], "\n".join(browser_errors)
+
+
+def test_a_file_that_is_not_an_image_gets_a_clear_message_and_the_text_is_kept(
+    page, log_in, course, student, tmp_path
+):
+    log_in(student)
+    page.goto(reverse("posts:write", args=[course.slug]))
+    editor = page.locator("textarea.markdownx-editor")
+    editor.fill("My draft, which must survive a bad upload.")
+    fake = tmp_path / "essay.png"
+    fake.write_text("<html><script>alert(1)</script></html>")
+    page.locator("#image-file").set_input_files(fake)
+    page.locator("#image-alt").fill("Not really an image")
+    page.locator("#image-insert").click()
+
+    status = page.locator("#image-status")
+    expect(status).to_have_text(
+        "This file could not be read as an image. It may be damaged or not an image at all."
+    )
+    expect(status).to_have_class(re.compile(r"\bis-error\b"))
+    expect(page.locator("#image-insert")).to_be_enabled()  # the writer can try another file
+    expect(editor).to_have_value("My draft, which must survive a bad upload.")
