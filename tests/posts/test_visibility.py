@@ -67,7 +67,9 @@ def test_post_page(client, scene, visibility, status, actor, expected):
     body = response.content.decode()
     if expected == 200:
         assert TITLE in body
-        assert ("Draft: only you and your instructors can see this." in body) == (status == "draft")
+        assert ("Draft: only its author and the course’s instructors can see this." in body) == (
+            status == "draft"
+        )
     else:
         assert TITLE not in body
 
