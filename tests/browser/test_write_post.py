@@ -81,9 +81,7 @@ def test_student_writes_previews_adds_an_image_and_publishes(
     assert browser_errors == [], "\n".join(browser_errors)
 
 
-def test_a_file_that_is_not_an_image_gets_a_clear_message_and_the_text_is_kept(
-    page, log_in, course, student, tmp_path
-):
+def test_failed_uploads_get_a_clear_message_and_the_text_is_kept(page, log_in, course, student, tmp_path):
     log_in(student)
     page.goto(reverse("posts:write", args=[course.slug]))
     editor = page.locator("textarea.markdownx-editor")
@@ -100,4 +98,14 @@ def test_a_file_that_is_not_an_image_gets_a_clear_message_and_the_text_is_kept(
     )
     expect(status).to_have_class(re.compile(r"\bis-error\b"))
     expect(page.locator("#image-insert")).to_be_enabled()  # the writer can try another file
+    expect(editor).to_have_value("My draft, which must survive a bad upload.")
+
+    # The connection drops during an upload: the writer is told, and can try again.
+    page.route("**/write/upload/", lambda route: route.abort("connectionreset"))
+    page.locator("#image-file").set_input_files(image_file(tmp_path))
+    page.locator("#image-alt").fill("A wooden fence in the snow")
+    page.locator("#image-insert").click()
+    expect(status).to_have_text("The upload did not reach the server. Check your connection and try again.")
+    expect(page.locator("#image-insert")).to_be_enabled()
+    expect(page.locator("#image-alt")).to_have_value("A wooden fence in the snow")
     expect(editor).to_have_value("My draft, which must survive a bad upload.")
