@@ -6,6 +6,7 @@ course. Each table row is (course visibility, post status) -> one answer per act
 """
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
@@ -290,3 +291,19 @@ def test_drafts_page_lists_own_drafts_and_instructor_sees_all(client, world):
     body = client.get(url).content.decode()
     assert "Mine, unfinished" in body
     assert "Theirs, unfinished" in body
+
+
+@pytest.mark.parametrize("actor", ["author", "instructor"])
+def test_every_link_on_the_drafts_page_opens(client, world, actor):
+    """The author's links open the editor; the instructor's open the draft (they may not edit it)."""
+    course, people, category = world("public")
+    DraftFactory(course=course, author=people["author"], category=category, title="Unfinished essay")
+    client.force_login(people[actor])
+    page = BeautifulSoup(
+        client.get(reverse("posts:drafts", kwargs={"course_slug": course.slug})).content, "html.parser"
+    )
+    links = [h.a["href"] for h in page.find_all(class_="post-title")]
+    assert len(links) == 1
+    response = client.get(links[0])
+    assert response.status_code == 200
+    assert "Unfinished essay" in response.content.decode()
