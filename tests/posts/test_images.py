@@ -304,6 +304,8 @@ def _truncated(fmt):
 BAD = [
     pytest.param("half.jpg", _truncated("JPEG"), "image/jpeg", NOT_READABLE, id="truncated-jpeg"),
     pytest.param("half.png", _truncated("PNG"), "image/png", NOT_READABLE, id="truncated-png"),
+    pytest.param("half.gif", _truncated("GIF"), "image/gif", NOT_READABLE, id="truncated-gif"),
+    pytest.param("half.webp", _truncated("WEBP"), "image/webp", NOT_READABLE, id="truncated-webp"),
     pytest.param(
         "head.jpg", encode(picture(), "JPEG")[:200], "image/jpeg", NOT_READABLE, id="jpeg-header-only"
     ),
