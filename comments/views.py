@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses import permissions as course_permissions
 from posts.models import Post
@@ -172,6 +172,7 @@ def comment_moderate(request, course_slug, pk):
     return redirect(comment.get_absolute_url())
 
 
+@require_safe
 @login_required
 def comment_history(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
@@ -191,7 +192,10 @@ def comment_history(request, course_slug, pk):
 
 @login_required
 def notification_settings(request):
-    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    # Reading the page must not write: an unsaved default row stands in until the first save.
+    preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
+        user=request.user
+    )
     form = NotificationPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -202,7 +206,11 @@ def notification_settings(request):
 
 
 def mute_post(request, token):
-    """The one-click link in every comment email: no login needed, the signature is the proof."""
+    """The mute link in every comment email: no login needed, the signature is the proof.
+
+    Opening the link shows one button; the click (a POST) mutes. A GET never
+    changes anything, so mail scanners that open links cannot mute anybody.
+    """
     try:
         user_pk, post_pk = read_mute_token(token)
     except signing.BadSignature:
@@ -211,8 +219,10 @@ def mute_post(request, token):
     post = get_object_or_404(Post.objects.select_related("course"), pk=post_pk)
     if request.method == "POST" and request.POST.get("action") == "unmute":
         PostMute.objects.filter(user=user, post=post).delete()
-        muted = False
-    else:
+        state = "unmuted"
+    elif request.method == "POST":
         PostMute.objects.get_or_create(user=user, post=post)
-        muted = True
-    return render(request, "comments/mute.html", {"post": post, "muted": muted, "token": token})
+        state = "muted"
+    else:
+        state = "muted" if PostMute.objects.filter(user=user, post=post).exists() else "ask"
+    return render(request, "comments/mute.html", {"post": post, "state": state, "token": token})

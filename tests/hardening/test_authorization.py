@@ -1,0 +1,271 @@
+"""Every URL pattern of the site has an entry saying who may GET and POST it.
+
+The table is checked against the URLconf: a new view without an entry fails
+`test_every_url_pattern_has_an_entry`. Each entry is exercised as every kind
+of visitor, on a members-only course (the strictest case), with a fresh world
+each time so one actor's POST cannot change what the next one sees.
+
+Outcomes: "ok" (the view served the actor: 2xx, a redirect that is not to the
+login page, or 400 for a form that refused the empty input), "login" (sent to
+log in), "403", "404", "405".
+"""
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from comments.notifications import mute_token
+from posts.models import Tag
+from tests.factories import (
+    AwardFactory,
+    AwardTypeFactory,
+    CategoryFactory,
+    CommentFactory,
+    CourseFactory,
+    EditorialTermFactory,
+    InstructorFactory,
+    MembershipFactory,
+    PostFactory,
+)
+
+ACTORS = ["anonymous", "outsider", "student", "author", "editor", "instructor", "other_instructor"]
+
+# The admin has its own permission system, tested in tests/admin; static and
+# media files are not views of ours.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "^media/", "^static/")
+
+
+def _url_names():
+    names = set()
+
+    def walk(patterns, namespace=None, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+class World:
+    """A members-only course with its people and content, and a second course."""
+
+    def __init__(self):
+        self.course = CourseFactory(visibility="members")
+        instructor = InstructorFactory(course=self.course)
+        author = MembershipFactory(course=self.course)
+        student = MembershipFactory(course=self.course)
+        editor = EditorialTermFactory(member=MembershipFactory(course=self.course)).member
+        other_course = CourseFactory(visibility="members")
+        other_instructor = InstructorFactory(course=other_course)
+        outsider = MembershipFactory(course=other_course)
+        self.users = {
+            "anonymous": None,
+            "outsider": outsider.user,
+            "student": student.user,
+            "author": author.user,
+            "editor": editor.user,
+            "instructor": instructor.user,
+            "other_instructor": other_instructor.user,
+        }
+        self.category = CategoryFactory(course=self.course, name="Essays", slug="essays")
+        self.tag = Tag.objects.create(course=self.course, name="Thaw", slug="thaw")
+        self.post = PostFactory(course=self.course, author=author.user, category=self.category)
+        self.post.tags.add(self.tag)
+        self.draft = PostFactory(course=self.course, author=author.user, status="draft", published_at=None)
+        self.award_type = AwardTypeFactory(course=self.course)
+        self.award = AwardFactory(
+            post=PostFactory(course=self.course, author=student.user),
+            award_type=self.award_type,
+            given_by=instructor.user,
+        )
+        # The author's own comment, on a post by someone else.
+        self.comment = CommentFactory(post=self.award.post, author=author.user)
+
+
+def _kwargs(world):
+    course = world.course.slug
+    date = world.post.date_for_url
+    author = world.users["author"]
+    return {
+        "courses:rotate-join-code": {"course_slug": course},
+        "posts:front": {"course_slug": course},
+        "posts:write": {"course_slug": course},
+        "posts:drafts": {"course_slug": course},
+        "posts:edit": {"course_slug": course, "slug": world.post.slug},
+        "posts:unpublish": {"course_slug": course, "slug": world.post.slug},
+        "posts:category": {"course_slug": course, "slug": world.category.slug},
+        "posts:tag": {"course_slug": course, "slug": world.tag.slug},
+        "posts:author": {"course_slug": course, "username": author.username},
+        "posts:archive-month": {"course_slug": course, "year": date.year, "month": date.month},
+        "posts:detail": {
+            "course_slug": course,
+            "year": date.year,
+            "month": date.month,
+            "day": date.day,
+            "slug": world.post.slug,
+        },
+        "comments:mute": {"token": mute_token(user=author, post=world.post)},
+        "comments:create": {"course_slug": course, "post_slug": world.post.slug},
+        "comments:edit": {"course_slug": course, "pk": world.comment.pk},
+        "comments:remove": {"course_slug": course, "pk": world.comment.pk},
+        "comments:moderate": {"course_slug": course, "pk": world.comment.pk},
+        "comments:history": {"course_slug": course, "pk": world.comment.pk},
+        "awards:hall-of-fame": {"course_slug": course},
+        "awards:to-read": {"course_slug": course},
+        "awards:give": {"course_slug": course, "slug": world.post.slug},
+        "awards:revoke": {"course_slug": course, "pk": world.award.pk},
+        "password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(author.pk)),
+            "token": default_token_generator.make_token(author),
+        },
+    }
+
+
+def _row(anonymous, outsider, student, author, editor, instructor, other_instructor):
+    return dict(
+        zip(ACTORS, (anonymous, outsider, student, author, editor, instructor, other_instructor), strict=True)
+    )
+
+
+# Pages of the course: members read them; outsiders and other courses' instructors
+# cannot tell the course exists.
+COURSE_PAGE = _row("404", "404", "ok", "ok", "ok", "ok", "404")
+LOGIN_THEN_MEMBERS = _row("login", "404", "ok", "ok", "ok", "ok", "404")
+PUBLIC_PAGE = _row("ok", "ok", "ok", "ok", "ok", "ok", "ok")
+LOGGED_IN_PAGE = _row("login", "ok", "ok", "ok", "ok", "ok", "ok")
+# Read-only course pages: members get 405 for a POST; outsiders still cannot tell the course exists.
+COURSE_PAGE_POST = _row("404", "404", "405", "405", "405", "405", "404")
+
+# url name -> (GET outcomes, POST outcomes)
+TABLE = {
+    "login": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "logout": (_row(*["405"] * 7), PUBLIC_PAGE),
+    "password_change": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    "password_change_done": (LOGGED_IN_PAGE, _row("login", *["405"] * 6)),
+    "password_reset": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "password_reset_done": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "password_reset_confirm": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "password_reset_complete": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "courses:list": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "courses:join": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    "courses:sign-up": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "courses:rotate-join-code": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    "posts:preview": (_row(*["405"] * 7), LOGGED_IN_PAGE),
+    "posts:upload": (_row(*["405"] * 7), _row("login", "ok", "ok", "ok", "ok", "ok", "ok")),
+    "posts:front": (COURSE_PAGE, COURSE_PAGE_POST),
+    "posts:write": (LOGIN_THEN_MEMBERS, LOGIN_THEN_MEMBERS),
+    "posts:drafts": (LOGIN_THEN_MEMBERS, _row("login", "404", "405", "405", "405", "405", "404")),
+    "posts:edit": (
+        _row("login", "404", "403", "ok", "403", "403", "404"),
+        _row("login", "404", "403", "ok", "403", "403", "404"),
+    ),
+    "posts:unpublish": (_row(*["405"] * 7), _row("login", "404", "403", "ok", "403", "ok", "404")),
+    "posts:category": (COURSE_PAGE, COURSE_PAGE_POST),
+    "posts:tag": (COURSE_PAGE, COURSE_PAGE_POST),
+    "posts:author": (COURSE_PAGE, COURSE_PAGE_POST),
+    "posts:archive-month": (COURSE_PAGE, COURSE_PAGE_POST),
+    "posts:detail": (COURSE_PAGE, COURSE_PAGE_POST),
+    "comments:notification-settings": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    # The signed link is the proof: whoever holds it sees the confirmation page.
+    "comments:mute": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "comments:create": (_row(*["405"] * 7), _row("404", "404", "ok", "ok", "ok", "ok", "404")),
+    "comments:edit": (
+        _row("login", "404", "403", "ok", "403", "403", "404"),
+        _row("login", "404", "403", "ok", "403", "403", "404"),
+    ),
+    # The author removes their own comment here; instructors moderate (remove included) below.
+    "comments:remove": (_row(*["405"] * 7), _row("login", "404", "403", "ok", "403", "403", "404")),
+    "comments:moderate": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    "comments:history": (
+        _row("login", "404", "403", "403", "403", "ok", "404"),
+        _row(*["405"] * 7),
+    ),
+    "awards:hall-of-fame": (COURSE_PAGE, _row(*["405"] * 7)),
+    "awards:to-read": (
+        _row("login", "404", "403", "403", "ok", "ok", "404"),
+        _row(*["405"] * 7),
+    ),
+    "awards:give": (
+        _row("login", "404", "403", "403", "ok", "ok", "404"),
+        _row("login", "404", "403", "403", "ok", "ok", "404"),
+    ),
+    "awards:revoke": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+}
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = _url_names() - set(TABLE)
+    assert not missing, f"add these views to the authorization table: {sorted(missing)}"
+    stale = set(TABLE) - _url_names()
+    assert not stale, f"these entries name no view any more: {sorted(stale)}"
+
+
+def _outcome(response) -> str:
+    if response.status_code in (403, 404, 405):
+        return str(response.status_code)
+    if response.status_code in (301, 302) and "/accounts/login/" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code < 400 or response.status_code == 400:
+        return "ok"
+    return str(response.status_code)
+
+
+def _writes(queries) -> list[str]:
+    """SQL statements that change data, other than the session store."""
+    changing = ("INSERT", "UPDATE", "DELETE")
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(changing) and "django_session" not in q["sql"]
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("url_name", sorted(TABLE))
+def test_who_may_get_and_post(url_name, actor):
+    world = World()
+    url = reverse(url_name, kwargs=_kwargs(world).get(url_name))
+    expected_get, expected_post = TABLE[url_name]
+    client = Client()
+    if world.users[actor] is not None:
+        client.force_login(world.users[actor])
+
+    with CaptureQueriesContext(connection) as queries:
+        got = _outcome(client.get(url))
+    assert got == expected_get[actor], f"GET {url} as {actor}: {got}, expected {expected_get[actor]}"
+    # No state change on GET.
+    assert _writes(queries.captured_queries) == [], f"GET {url} as {actor} wrote to the database"
+
+    got = _outcome(client.post(url, {}))
+    assert got == expected_post[actor], f"POST {url} as {actor}: {got}, expected {expected_post[actor]}"
+
+
+ACCEPTS_POST = sorted(name for name, (_, post) in TABLE.items() if "ok" in post.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ACCEPTS_POST)
+def test_every_state_change_needs_the_csrf_token(url_name):
+    """As the most privileged actor the table allows, a POST without the token is refused."""
+    world = World()
+    url = reverse(url_name, kwargs=_kwargs(world).get(url_name))
+    _, expected_post = TABLE[url_name]
+    allowed = [actor for actor in ACTORS if expected_post[actor] == "ok"]
+    actor = "instructor" if "instructor" in allowed else allowed[-1]
+    client = Client(enforce_csrf_checks=True)
+    if world.users[actor] is not None:
+        client.force_login(world.users[actor])
+    response = client.post(url, {})
+    assert response.status_code == 403, f"POST {url} as {actor} without a CSRF token: {response.status_code}"
