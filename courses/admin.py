@@ -25,6 +25,9 @@ class MembershipInline(CourseScopedAdminMixin, admin.TabularInline):
     autocomplete_fields = ["user"]
     course_path = "course"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("course", "user")
+
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label="Roster file (.csv)")

@@ -18,8 +18,10 @@ Which admin pages a user may open at all stays Django's model permissions
 
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.forms.widgets import Select
 from django.http import Http404, HttpResponseRedirect
 
 from .models import Course
@@ -138,7 +140,16 @@ class CourseScopedAdminMixin:
             if queryset is None:
                 queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
             kwargs["queryset"] = self._choices(request, db_field, queryset)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            isinstance(self, InlineModelAdmin)
+            and formfield is not None
+            and isinstance(formfield.widget, Select)
+        ):
+            # A select of an inline is drawn once per row: read its options once, not per row.
+            # Validation still reads the (scoped) queryset.
+            formfield.choices = list(formfield.choices)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if self.is_scoped(request):
