@@ -37,9 +37,8 @@ def pytest_collection_modifyitems(config, items):
     if not chromium_missing() or _in_ci():
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: {INSTALL_HINT}")
-    here = Path(__file__).parent
     for item in items:
-        if Path(str(item.path)).is_relative_to(here):
+        if item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 
