@@ -1,9 +1,10 @@
 """Whole-page caching for anonymous readers of a course, never stale after a change.
 
-Each course has a version token in Django's cache. A cached page's key holds
-the token current when it was rendered, so bumping the token (on any change to
-what the course's pages show: see cache_invalidation.py) makes every cached
-page of the course unreachable at once; the old entries simply expire.
+Each course has a version token in Django's cache. A cached page is stored
+with the token current when it was rendered, and served only while the token
+is unchanged, so bumping the token (on any change to what the course's pages
+show: see cache_invalidation.py) makes every cached page of the course stale
+at once. The token and the page are read together in one round trip.
 
 Only anonymous GETs are cached, and only pages that are the same for every
 anonymous reader: a response that used the CSRF token, set a cookie or showed
@@ -72,9 +73,9 @@ def bump_course_version(course_slug: str) -> None:
     transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
 
 
-def _page_key(request, course_slug: str, version: str) -> str:
+def _page_key(request, course_slug: str) -> str:
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pagecache:page:{course_slug}:{version}:{digest}"
+    return f"pagecache:page:{course_slug}:{digest}"
 
 
 def _has_pending_messages(request) -> bool:
@@ -118,10 +119,12 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if not _cacheable_request(request, query_params):
                 return view(request, *args, **kwargs)
             course_slug = kwargs["course_slug"]
-            key = _page_key(request, course_slug, course_version(course_slug))
-            stored = cache.get(key)
-            if stored is not None:
-                content, headers = stored
+            version_key, page_key = _version_key(course_slug), _page_key(request, course_slug)
+            found = cache.get_many([version_key, page_key])
+            version = found.get(version_key) or course_version(course_slug)
+            stored = found.get(page_key)
+            if stored is not None and stored[0] == version:
+                _version, content, headers = stored
                 response = HttpResponse(content, headers=headers)
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -129,7 +132,9 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if _cacheable_response(request, response):
-                cache.set(key, (response.content, dict(response.items())), timeout=PAGE_SECONDS)
+                # Stored with the version read *before* rendering: if a change lands
+                # meanwhile, the token moves on and this copy is never served.
+                cache.set(page_key, (version, response.content, dict(response.items())), timeout=PAGE_SECONDS)
                 response["X-Page-Cache"] = "miss"
             return response
 

@@ -1,12 +1,16 @@
 """The anonymous page cache never shows a stale page and never shows one reader's page to another."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.cache import SessionStore
+from django.http import HttpResponse
 from django.urls import reverse
 
 from awards import services as award_services
 from comments import services as comment_services
 from courses.models import Membership
 from posts import services as post_services
+from posts.caching import bump_course_version, cache_anonymous_page
 from tests.factories import (
     AwardTypeFactory,
     CommentFactory,
@@ -207,3 +211,25 @@ def test_a_change_refreshes_only_its_own_course(client, post):
     CommentFactory(post=post, body="Only this course changes.")
     assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
     assert "Only this course changes." in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_page_rendered_while_a_change_lands_is_never_served(rf, course):
+    """The race: the version is read, a change commits during rendering, the old page is stored."""
+    renders = []
+
+    @cache_anonymous_page
+    def view(request, course_slug):
+        renders.append(len(renders) + 1)
+        if len(renders) == 1:
+            bump_course_version(course_slug)  # a comment lands while this page is being built
+        return HttpResponse(f"render {len(renders)}")
+
+    def get():
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        return view(request, course_slug=course.slug)
+
+    assert get().content == b"render 1"
+    assert get().content == b"render 2"  # the copy from before the change was not served
+    assert get().content == b"render 2"  # and the fresh one is
