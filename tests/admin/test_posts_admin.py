@@ -1,0 +1,91 @@
+"""Posts in the admin follow the site's rules: publishing checks alt text, categories stay in the course."""
+
+from django.urls import reverse
+
+from posts.models import Post
+from tests.factories import CategoryFactory, CourseFactory, DraftFactory, InstructorFactory
+
+NO_ALT = "Look: ![](/media/posts/2026/11/fence.jpg)"
+
+
+def form_data(post, **changes):
+    data = {
+        "course": post.course_id,
+        "author": post.author_id,
+        "title": post.title,
+        "slug": post.slug,
+        "body": post.body,
+        "status": post.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "category": post.category_id,
+    }
+    data.update(changes)
+    return data
+
+
+def test_publishing_in_the_form_sets_the_date(course_a, client):
+    draft = DraftFactory(
+        course=course_a.course, author=course_a.student, category=course_a.objects["posts.category"]
+    )
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_change", args=[draft.pk]), form_data(draft, status="published")
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published and draft.published_at is not None
+
+
+def test_publishing_an_image_without_alt_text_is_refused_in_the_form(course_a, client):
+    draft = DraftFactory(
+        course=course_a.course,
+        author=course_a.student,
+        category=course_a.objects["posts.category"],
+        body=NO_ALT,
+    )
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_change", args=[draft.pk]), form_data(draft, status="published")
+    )
+    assert response.status_code == 200
+    assert "Add alt text to every image" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_publish_action_reports_refusals_and_publishes_the_rest(course_a, client):
+    category = course_a.objects["posts.category"]
+    good = DraftFactory(
+        course=course_a.course, author=course_a.student, category=category, title="Good draft"
+    )
+    bad = DraftFactory(
+        course=course_a.course, author=course_a.student, category=category, body=NO_ALT, title="No alt"
+    )
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_changelist"),
+        {"action": "publish", "_selected_action": [good.pk, bad.pk], "index": "0"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "1 post(s) published." in text
+    assert "Not published: “No alt”" in text
+    assert Post.objects.get(pk=good.pk).is_published
+    assert not Post.objects.get(pk=bad.pk).is_published
+
+
+def test_category_of_another_course_taught_by_the_same_instructor_is_refused(course_a, client):
+    second = CourseFactory(title="Second section")
+    InstructorFactory(course=second, user=course_a.instructor)
+    other_category = CategoryFactory(course=second, name="Elsewhere", slug="elsewhere")
+    post = course_a.objects["posts.post"]
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_change", args=[post.pk]),
+        form_data(post, category=other_category.pk, published_at_0="2026-11-20", published_at_1="10:00:00"),
+    )
+    assert response.status_code == 200
+    assert "Choose a category of the post&#x27;s course." in response.content.decode()
+    post.refresh_from_db()
+    assert post.category == course_a.objects["posts.category"]
