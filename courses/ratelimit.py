@@ -52,19 +52,19 @@ def _key(scope: str, identity: str, limit: Limit, now: float) -> str:
     return f"rl:{scope}:{identity}:{limit.window_seconds}:{int(now // limit.window_seconds)}"
 
 
-def check(scope: str, *identities: str) -> None:
+def check(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None) -> None:
     """Raise RateLimited if any identity has used up any limit of the scope."""
     now = time.time()
     for identity in filter(None, identities):
-        for limit in limits_for(scope):
+        for limit in limits if limits is not None else limits_for(scope):
             if (cache.get(_key(scope, identity, limit, now)) or 0) >= limit.most:
                 raise RateLimited(limit)
 
 
-def count(scope: str, *identities: str) -> None:
+def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None) -> None:
     now = time.time()
     for identity in filter(None, identities):
-        for limit in limits_for(scope):
+        for limit in limits if limits is not None else limits_for(scope):
             key = _key(scope, identity, limit, now)
             cache.add(key, 0, timeout=limit.window_seconds + 1)
             try:
