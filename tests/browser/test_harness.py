@@ -14,7 +14,8 @@ A_BROWSER_TEST = "tests/browser/test_sign_up.py"
 
 def run_without_chromium(**env):
     environment = {name: value for name, value in os.environ.items() if name != "CI"}
-    environment.update(CHROMIUM_PATH="/nonexistent/chromium", **env)
+    # SQLite in memory: the inner run must never create or drop the outer run's test database.
+    environment.update(CHROMIUM_PATH="/nonexistent/chromium", DATABASE_URL="sqlite://:memory:", **env)
     return subprocess.run(
         [sys.executable, "-m", "pytest", A_BROWSER_TEST, "-q", "-rs"],
         cwd=ROOT,
