@@ -105,10 +105,11 @@ def instructors_group_sync():
 
 
 def instructor_grant(*, user) -> None:
-    """Let an instructor into the admin: staff status and the Instructors group."""
-    from django.contrib.auth.models import Group
+    """Let an instructor into the admin: staff status and the Instructors group.
 
-    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    The group is synced here too, so a group deleted by hand comes back whole.
+    """
+    group = instructors_group_sync()
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

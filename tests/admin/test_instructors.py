@@ -111,3 +111,12 @@ def test_demo_instructors_see_only_their_own_course(client, mailoutbox):
     assert "Soviet History" not in index.content.decode()
     report = client.get(reverse("admin:courses_course_participation", args=[soviet.pk]))
     assert report.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_group_deleted_by_hand_comes_back_whole_on_the_next_grant():
+    Group.objects.filter(name=INSTRUCTORS_GROUP).delete()
+    user = UserFactory()
+    instructor_grant(user=user)
+    assert user.has_perm("courses.change_course")
+    assert Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(INSTRUCTOR_PERMISSIONS)
