@@ -186,18 +186,10 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             return response
         header = []
         for key, label in report.columns:
-            descending = report.sort == key
+            direction = {key: "ascending", f"-{key}": "descending"}.get(report.sort, "")
+            next_sort = f"-{key}" if direction == "ascending" else key  # a second click reverses
             header.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "url": "?" + urlencode({**params, "sort": f"-{key}" if descending else key}),
-                    "sorted": "ascending"
-                    if report.sort == key
-                    else "descending"
-                    if report.sort == f"-{key}"
-                    else "",
-                }
+                {"label": label, "url": "?" + urlencode({**params, "sort": next_sort}), "sorted": direction}
             )
         context = self._context(
             request,
