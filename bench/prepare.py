@@ -99,15 +99,17 @@ def main():
             started = time.perf_counter()
             c.get(url)
             times.append((time.perf_counter() - started) * 1000)
-        return len(queries), statistics.median(times), queries, len(response.content)
+        return len(queries), (statistics.median(times), min(times)), queries, len(response.content)
 
-    queries, render_ms, plans = {}, {}, {}
+    # Median and fastest of the renders: on a shared machine the fastest is the least disturbed.
+    queries, render_ms, render_ms_min, plans = {}, {}, {}, {}
     sizes = {}
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with override_settings(ANONYMOUS_PAGE_CACHE=False):
         for name, url in pages.items():
             count, ms, captured, size = measure(client, url, 15)
-            queries[name], render_ms[name], sizes[name] = count, round(ms, 2), size
+            queries[name], sizes[name] = count, size
+            render_ms[name], render_ms_min[name] = round(ms[0], 2), round(ms[1], 2)
             if name in ("front", "archive_page5", "author"):
                 plans[name] = []
                 for q in captured:
@@ -146,6 +148,7 @@ def main():
             "commenter_ids": [u.pk for u in commenters],
             "queries": queries,
             "render_ms": render_ms,
+            "render_ms_min": render_ms_min,
             "page_bytes": sizes,
             "plans": plans,
             "sessions": sessions,
