@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from courses.admin_scoping import CourseScopedAdminMixin, course_path_for
+from courses.models import Membership
 from tests.admin.conftest import soup
 
 # Every model of a course that has an admin; the matrix runs over those registered.
@@ -149,8 +150,6 @@ def test_unpublish_own_selection_works(course_a, client):
 
 
 def test_delete_memberships_on_mixed_selection_keeps_both(course_a, course_b, client):
-    from courses.models import Membership
-
     own, other = course_a.objects["courses.membership"], course_b.objects["courses.membership"]
     client.force_login(course_a.instructor)
     _post_action(client, "courses.membership", "delete_selected", [own.pk, other.pk])
@@ -311,3 +310,13 @@ def test_editorial_terms_inline_shows_and_offers_own_course_only(course_a, cours
     }
     assert str(course_a.objects["courses.membership"].pk) in members
     assert str(course_b.objects["courses.membership"].pk) not in members
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_instructor_who_teaches_nothing_any_more_sees_no_rows(label, course_a, client):
+    Membership.objects.filter(user=course_a.instructor).update(role="student")
+    client.force_login(course_a.instructor)
+    response = client.get(admin_url(label, "changelist"))
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        assert listed_pks(response, label) == set()
