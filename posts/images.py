@@ -67,7 +67,7 @@ def clean_image(upload) -> CleanImage:
             with Image.open(io.BytesIO(data)) as im:
                 im.load()  # a truncated file fails here
                 # Animated images keep their first frame: thousands of frames are not decoded.
-                im = ImageOps.exif_transpose(im)
+                ImageOps.exif_transpose(im, in_place=True)  # no second full-size copy
                 cleaned = _encode(im, fmt)
     except ImageRejected:
         raise
