@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courses import permissions as course_permissions
 from courses.models import Membership
 
 from .models import Award, AwardType
@@ -58,7 +59,7 @@ def award_revoke(*, award: Award, by) -> Award:
 def _email_author(award: Award) -> None:
     post = award.post
     author = post.author
-    if not author.email:
+    if not author.email or not course_permissions.can_read(author, post.course):
         return
     name = (
         Membership.objects.filter(course=post.course, user=author)

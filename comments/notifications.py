@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from courses import permissions as course_permissions
 from courses.models import Membership
 
 from .models import Comment, NotificationPreference, PostMute
@@ -42,6 +43,8 @@ def absolute(path: str) -> str:
 def wants(user, kind: str, post) -> bool:
     if not user.is_active or not user.email:
         return False
+    if not course_permissions.can_read(user, post.course):
+        return False  # a former member of a members-only course hears nothing more of it
     preference = NotificationPreference.objects.filter(user=user).first()
     if preference is not None and not getattr(preference, kind):
         return False
