@@ -106,3 +106,22 @@ def test_image_upload_and_preview_are_rate_limited(client, settings):
     response = client.post(reverse("posts:preview"), {"content": "*hi*"})
     assert response.status_code == 429
     assert "Keep writing" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["login", "courses:sign-up", "password_reset"])
+def test_an_oversized_form_is_refused_with_400_not_a_server_error(client, url_name):
+    response = client.post(reverse(url_name), {"username": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 400
+
+
+def test_an_oversized_post_or_comment_is_refused_with_400(client):
+    from tests.factories import MembershipFactory, PostFactory
+
+    member = MembershipFactory()
+    post = PostFactory(course=member.course)
+    client.force_login(member.user)
+    huge = "word " * (600 * 1024)  # 3 MB
+    write = reverse("posts:write", kwargs={"course_slug": member.course.slug})
+    assert client.post(write, {"title": "Long", "body": huge, "action": "draft"}).status_code == 400
+    create = reverse("comments:create", kwargs={"course_slug": post.course.slug, "post_slug": post.slug})
+    assert client.post(create, {"body": huge}).status_code == 400
