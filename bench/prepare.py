@@ -120,11 +120,8 @@ def main():
                         rows = [" | ".join(str(col) for col in row) for row in cursor.fetchall()]
                     plans[name].append({"sql": q["sql"][:600], "plan": rows})
         count, ms, _, size = measure(member_client, pages["post"], 15)
-        queries["post_logged_in"], render_ms["post_logged_in"], sizes["post_logged_in"] = (
-            count,
-            round(ms, 2),
-            size,
-        )
+        queries["post_logged_in"], sizes["post_logged_in"] = count, size
+        render_ms["post_logged_in"], render_ms_min["post_logged_in"] = round(ms[0], 2), round(ms[1], 2)
 
     # Logged-in sessions for the load generator, made the way django.contrib.auth's login() stores them.
     sessions = []
