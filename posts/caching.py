@@ -4,7 +4,9 @@ Each course has a version token in Django's cache. A cached page is stored
 with the token current when it was rendered, and served only while the token
 is unchanged, so bumping the token (on any change to what the course's pages
 show: see cache_invalidation.py) makes every cached page of the course stale
-at once. The token and the page are read together in one round trip.
+at once. Each process also keeps its own copies of the pages it served lately:
+a copy is served only if its token equals the one just read from the shared
+cache, so the usual hit costs one small round trip instead of fetching the page.
 
 Only anonymous GETs are cached, and only pages that are the same for every
 anonymous reader: a response that used the CSRF token, set a cookie or showed
@@ -19,7 +21,9 @@ with a shared backend, unless settings.ANONYMOUS_PAGE_CACHE says otherwise.
 """
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -32,6 +36,7 @@ _PROCESS_LOCAL_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
+LOCAL_COPIES_BYTES = 16 * 1024 * 1024  # per process: bounds the worker's memory
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 MESSAGES_SESSION_KEY = "_messages"  # and its SessionStorage
 
@@ -71,6 +76,37 @@ def bump_course_version(course_slug: str) -> None:
     key = _version_key(course_slug)
     cache.set(key, _new_token(), timeout=None)
     transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
+
+
+class _LocalCopies:
+    """Recently served pages of this process, least recently used dropped first, bounded in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.size = max_bytes, 0
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()  # gunicorn may run threads
+
+    def get(self, key: str, version: str):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.pages[key] = entry
+            self.size += len(entry[1])
+            while self.size > self.max_bytes and self.pages:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[1])
+
+
+_local_copies = _LocalCopies(LOCAL_COPIES_BYTES)
 
 
 def _page_key(request, course_slug: str) -> str:
@@ -119,11 +155,16 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if not _cacheable_request(request, query_params):
                 return view(request, *args, **kwargs)
             course_slug = kwargs["course_slug"]
-            version_key, page_key = _version_key(course_slug), _page_key(request, course_slug)
-            found = cache.get_many([version_key, page_key])
-            version = found.get(version_key) or course_version(course_slug)
-            stored = found.get(page_key)
-            if stored is not None and stored[0] == version:
+            page_key = _page_key(request, course_slug)
+            version = course_version(course_slug)
+            stored = _local_copies.get(page_key, version)
+            if stored is None:
+                stored = cache.get(page_key)
+                if stored is not None and stored[0] == version:
+                    _local_copies.put(page_key, stored)
+                else:
+                    stored = None
+            if stored is not None:
                 _version, content, headers = stored
                 response = HttpResponse(content, headers=headers)
                 response["X-Page-Cache"] = "hit"
@@ -134,7 +175,9 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if _cacheable_response(request, response):
                 # Stored with the version read *before* rendering: if a change lands
                 # meanwhile, the token moves on and this copy is never served.
-                cache.set(page_key, (version, response.content, dict(response.items())), timeout=PAGE_SECONDS)
+                entry = (version, response.content, dict(response.items()))
+                cache.set(page_key, entry, timeout=PAGE_SECONDS)
+                _local_copies.put(page_key, entry)
                 response["X-Page-Cache"] = "miss"
             return response
 

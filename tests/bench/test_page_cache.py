@@ -10,7 +10,7 @@ from awards import services as award_services
 from comments import services as comment_services
 from courses.models import Membership
 from posts import services as post_services
-from posts.caching import bump_course_version, cache_anonymous_page
+from posts.caching import _LocalCopies, bump_course_version, cache_anonymous_page
 from tests.factories import (
     AwardTypeFactory,
     CommentFactory,
@@ -233,3 +233,13 @@ def test_a_page_rendered_while_a_change_lands_is_never_served(rf, course):
     assert get().content == b"render 1"
     assert get().content == b"render 2"  # the copy from before the change was not served
     assert get().content == b"render 2"  # and the fresh one is
+
+
+def test_each_process_keeps_its_copies_within_a_memory_bound():
+    copies = _LocalCopies(max_bytes=10)
+    copies.put("a", ("v1", b"123456", {}))
+    copies.put("b", ("v1", b"abcdef", {}))  # over the bound: the least recently used goes
+    assert copies.get("a", "v1") is None
+    assert copies.get("b", "v1") == ("v1", b"abcdef", {})
+    assert copies.get("b", "v2") is None  # a copy from another version is never served
+    assert copies.size == 6
