@@ -4,6 +4,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,8 @@ from . import services
 from .forms import AwardForm
 from .models import Award, AwardType
 from .permissions import AwardRefused, check_can_award_post, givable_types, on_team
+
+HALL_OF_FAME_PER_PAGE = 30
 
 
 def _course_context(request, course, **extra):
@@ -105,9 +108,13 @@ def hall_of_fame(request, course_slug):
         )
         .order_by("-published_at", "-pk")
     )
+    # A page at a time, so the page costs the same however many posts a course has awarded.
+    page = Paginator(posts, HALL_OF_FAME_PER_PAGE).get_page(request.GET.get("page"))
     weeks = [
         {"start": start, "posts": list(group)}
-        for start, group in groupby(posts, key=lambda p: _monday(timezone.localdate(p.published_at)))
+        for start, group in groupby(
+            page.object_list, key=lambda p: _monday(timezone.localdate(p.published_at))
+        )
     ]
     context = _course_context(
         request,
@@ -115,6 +122,7 @@ def hall_of_fame(request, course_slug):
         award_types=award_types,
         chosen=chosen,
         weeks=weeks,
+        page_obj=page,
         on_team=request.user.is_authenticated and on_team(request.user, course),
     )
     return render(request, "awards/hall_of_fame.html", context)
