@@ -12,17 +12,21 @@ from django.dispatch import receiver
 
 from courses.models import Course, Membership
 
-from .caching import bump_course_version
+from .caching import bump_course_version, is_enabled
 from .models import Category, Post, Tag
 
 
 def _bump_course_id(course_id) -> None:
+    if not is_enabled():
+        return  # spare the query when page caching is off
     slug = Course.objects.filter(pk=course_id).values_list("slug", flat=True).first()
     if slug:
         bump_course_version(slug)
 
 
 def _bump_post_id(post_id) -> None:
+    if not is_enabled():
+        return
     slug = Course.objects.filter(posts__pk=post_id).values_list("slug", flat=True).first()
     if slug:
         bump_course_version(slug)
@@ -45,7 +49,7 @@ def _bump_for_post(post) -> None:
 @receiver(pre_save, sender=Course, dispatch_uid="pagecache-course-renamed")
 def _course_renamed(sender, instance, raw=False, **kwargs):
     # Pages cached under the old slug must not outlive a rename (or a change of visibility).
-    if instance.pk and not raw:
+    if instance.pk and not raw and is_enabled():
         old_slug = Course.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
         if old_slug and old_slug != instance.slug:
             bump_course_version(old_slug)

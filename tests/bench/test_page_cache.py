@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.cache import SessionStore
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -243,3 +244,10 @@ def test_each_process_keeps_its_copies_within_a_memory_bound():
     assert copies.get("b", "v1") == ("v1", b"abcdef", {})
     assert copies.get("b", "v2") is None  # a copy from another version is never served
     assert copies.size == 6
+
+
+def test_with_page_caching_off_changes_leave_the_cache_alone(settings, post):
+    settings.ANONYMOUS_PAGE_CACHE = False
+    CommentFactory(post=post)
+    post_services.post_unpublish(post=post)
+    assert cache.get(f"pagecache:version:{post.course.slug}") is None
