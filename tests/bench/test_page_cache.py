@@ -248,6 +248,7 @@ def test_each_process_keeps_its_copies_within_a_memory_bound():
 
 def test_with_page_caching_off_changes_leave_the_cache_alone(settings, post):
     settings.ANONYMOUS_PAGE_CACHE = False
+    cache.clear()  # the fixtures were made with caching on
     CommentFactory(post=post)
     post_services.post_unpublish(post=post)
     assert cache.get(f"pagecache:version:{post.course.slug}") is None
