@@ -7,7 +7,7 @@ from comments import services as comment_services
 from comments.models import Comment
 from courses.models import Course
 from posts.models import Tag
-from tests.factories import CategoryFactory, CourseFactory, MembershipFactory, PostFactory
+from tests.factories import AwardFactory, CategoryFactory, CourseFactory, MembershipFactory, PostFactory
 from tests.hardening.executable import executable_parts
 from tests.hardening.payloads import all_payloads
 
@@ -59,13 +59,19 @@ def test_payload_is_inert_everywhere_a_user_writes(client, payload):
         post=post, author=reader.user, body=payload, status=Comment.Status.APPROVED, depth=1
     )
     comment_services.recount(post=post)
+    AwardFactory(post=post, note=payload, note_public=True)
 
     # The front page shows the course's title and description, and each post's title,
     # excerpt, author name and category; the post page shows the body with its images,
-    # captions and credits, tags, category, author and comments with their authors.
+    # captions and credits, tags, category, author, the award banner with its note, and
+    # comments with their authors.
     pages = [course.get_absolute_url(), post.get_absolute_url()]
     client.force_login(reader.user)
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
         assert executable_parts(response.content.decode()) == [], url
+    # The places really were on the page (escaped), so the check above saw them.
+    post_page = client.get(post.get_absolute_url()).content.decode()
+    assert 'class="award-note"' in post_page
+    assert "1 Response" in post_page
