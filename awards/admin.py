@@ -96,7 +96,7 @@ class EditorialTermInline(CourseScopedAdminMixin, admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         # Only members of this course can serve on its team (the model's clean() checks it too).
         members = Membership.objects.filter(course=obj) if obj else Membership.objects.none()
-        formset.form.base_fields["member"].queryset = members.select_related("user")
+        formset.form.base_fields["member"].queryset = members.select_related("course", "user")
         return formset
 
 

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Course
 
 from . import services
@@ -44,7 +45,8 @@ class CourseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    course_path = "post__course"  # scoping: courses/admin_scoping.py (another course's comment is a 404)
     list_display = ["excerpt", "course", "post", "author_display", "status", "created_at", "edited_at"]
     list_filter = ["status", CourseFilter, "created_at"]
     search_fields = ["body", "author__username", "author__email", "guest_name", "guest_email", "post__title"]
@@ -71,10 +73,7 @@ class CommentAdmin(admin.ModelAdmin):
     exclude = ["body_html"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("post", "post__course", "author")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(post__course__in=Course.objects.taught_by(request.user))
+        return super().get_queryset(request).select_related("post", "post__course", "author")
 
     # Instructors moderate without needing model permissions granted one by one.
     def has_module_permission(self, request):

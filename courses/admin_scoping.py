@@ -143,11 +143,11 @@ class CourseScopedAdminMixin:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if (
             isinstance(self, InlineModelAdmin)
-            and formfield is not None
-            and isinstance(formfield.widget, Select)
+            and db_field.remote_field.model is get_user_model()
+            and isinstance(getattr(formfield, "widget", None), Select)
         ):
-            # A select of an inline is drawn once per row: read its options once, not per row.
-            # Validation still reads the (scoped) queryset.
+            # A people select is drawn once per inline row: read its options once, not per row
+            # (a user's label needs no other row). Validation still reads the scoped queryset.
             formfield.choices = list(formfield.choices)
         return formfield
 

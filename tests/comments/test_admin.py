@@ -35,7 +35,7 @@ def test_instructor_cannot_open_another_courses_comment(client, staff_instructor
     theirs = CommentFactory(post=PostFactory(course=CourseFactory()))
     client.force_login(staff_instructor)
     response = client.get(reverse("admin:comments_comment_change", args=[theirs.pk]))
-    assert response.status_code == 302  # the admin sends a missing object back to the index
+    assert response.status_code == 404  # another course's comment is not found (courses/admin_scoping.py)
     assert Comment.objects.filter(pk=theirs.pk).exists()
 
 
