@@ -7,9 +7,10 @@ from django.utils.text import Truncator
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Course
+from posts.models import Post
 
 from . import services
-from .models import Comment, CommentRevision, NotificationPreference
+from .models import Comment, CommentRevision, NotificationPreference, _membership_of_author
 
 
 class CommentRevisionInline(admin.TabularInline):
@@ -145,6 +146,50 @@ class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             "removed",
             lambda comment, user: services.comment_remove(comment=comment, by=user),
         )
+
+
+class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
+    """The post's comments on its admin page; each links to its own page, where it is moderated."""
+
+    model = Comment
+    course_path = "post__course"
+    fk_name = "post"
+    extra = 0
+    can_delete = False
+    fields = ["who", "status", "short_body", "created_at"]
+    readonly_fields = fields
+    ordering = ["created_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # comments are written on the site, by members
+
+    def get_queryset(self, request):
+        # Display names come in the same query (each row's title shows the author's name).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "post")
+            .annotate(author_display_name=_membership_of_author("display_name"))
+        )
+
+    @admin.display(description="Comment")
+    def short_body(self, comment):
+        return Truncator(comment.body).chars(120)
+
+    @admin.display(description="Author")
+    def who(self, comment):
+        return comment.author_name if comment.author_id else f"{comment.guest_name} (guest)"
+
+
+def _add_comments_inline_to_posts():
+    """posts never imports comments: the comments app adds its inline to the registered Post admin."""
+    post_admin = admin.site.get_model_admin(Post)
+    if CommentOnPostInline not in post_admin.inlines:
+        post_admin.inlines = [*post_admin.inlines, CommentOnPostInline]
+
+
+_add_comments_inline_to_posts()
 
 
 @admin.register(NotificationPreference)

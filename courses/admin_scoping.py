@@ -176,3 +176,24 @@ class CourseScopedAdminMixin:
                     )
                     return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" redirect, limited to objects the user may see in the admin.
+
+    Django's own view redirects for any object, which would tell an instructor
+    the address (course and post slugs) of another course's posts.
+    """
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+
+    if is_scoped(request.user):
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404("No such object.") from None
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None or not model_admin.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("No such object in your courses.")
+    return shortcut(request, content_type_id, object_id)

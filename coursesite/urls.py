@@ -2,9 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from courses import admin_scoping
 from courses import views as course_views
 
 urlpatterns = [
+    # "View on site" only for objects the user may see in the admin (before the admin's own).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_scoping.view_on_site),
+        name="scoped-view-on-site",
+    ),
     path("admin/", admin.site.urls),
     # Log-in and password reset with lockout and rate limits; the rest is Django's.
     path("accounts/login/", course_views.LoginView.as_view(), name="login"),

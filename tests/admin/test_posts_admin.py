@@ -19,6 +19,11 @@ def form_data(post, **changes):
         "published_at_0": "",
         "published_at_1": "",
         "category": post.category_id,
+        # The read-only comments inline's management form, as the page sends it.
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "0",
     }
     data.update(changes)
     return data

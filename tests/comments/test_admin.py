@@ -107,3 +107,30 @@ def test_search_and_status_filter(client, post, staff_instructor):
     assert found.context["cl"].result_count == 1
     pending = client.get(CHANGELIST, {"status__exact": "pending"})
     assert [c.body for c in pending.context["cl"].result_list] == ["About corn"]
+
+
+def test_a_posts_admin_page_lists_its_comments_in_a_fixed_number_of_queries(
+    client, post, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.services import instructor_grant
+
+    instructor = InstructorFactory(course=post.course).user
+    instructor_grant(user=instructor)
+    client.force_login(instructor)
+    url = reverse("admin:posts_post_change", args=[post.pk])
+    CommentFactory(post=post, body="The first answer")
+    client.get(url)  # warm the per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert "The first answer" in page
+    for n in range(19):
+        CommentFactory(post=post, body=f"Answer {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Answer 18" in page
+    # Comments are written on the site only: the inline offers no empty row to add one.
+    assert 'name="comments-TOTAL_FORMS" value="20"' in page
+    assert 'name="comments-MAX_NUM_FORMS" value="0"' in page
