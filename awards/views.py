@@ -123,6 +123,7 @@ def hall_of_fame(request, course_slug):
         chosen=chosen,
         weeks=weeks,
         page_obj=page,
+        page_query=f"type={chosen.slug}&" if chosen else "",
         on_team=request.user.is_authenticated and on_team(request.user, course),
     )
     return render(request, "awards/hall_of_fame.html", context)
