@@ -111,9 +111,9 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
-            if isinstance(obj, Membership) and obj.is_instructor:
-                services.instructor_grant(user=obj.user)
+        touched = formset.new_objects + [o for o, _ in formset.changed_objects] + formset.deleted_objects
+        for user in {obj.user for obj in touched if isinstance(obj, Membership)}:
+            services.instructor_access_sync(user=user)
 
     # --- Custom pages ---------------------------------------------------------
 
@@ -224,5 +224,14 @@ class MembershipAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if obj.is_instructor:
-            services.instructor_grant(user=obj.user)
+        services.instructor_access_sync(user=obj.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.instructor_access_sync(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            services.instructor_access_sync(user=user)

@@ -114,3 +114,19 @@ def instructor_grant(*, user) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     user.groups.add(group)
+
+
+def instructor_access_sync(*, user) -> None:
+    """Staff status and the Instructors group follow whether the user teaches any course now.
+
+    Called after a membership is added, changed or removed, so an instructor
+    moved out of their last course leaves the admin with it (superusers keep
+    theirs).
+    """
+    if Membership.objects.instructors().filter(user=user).exists():
+        instructor_grant(user=user)
+        return
+    user.groups.remove(*user.groups.filter(name=INSTRUCTORS_GROUP))
+    if user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])

@@ -120,3 +120,42 @@ def test_a_group_deleted_by_hand_comes_back_whole_on_the_next_grant():
     instructor_grant(user=user)
     assert user.has_perm("courses.change_course")
     assert Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(INSTRUCTOR_PERMISSIONS)
+
+
+def test_an_instructor_made_a_student_of_their_last_course_leaves_the_admin(client, course_a):
+    colleague = InstructorFactory(course=course_a.course, display_name="Dr Old").user
+    instructor_grant(user=colleague)
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:courses_membership_change", args=[colleague.memberships.get().pk]),
+        {"course": course_a.course.pk, "user": colleague.pk, "role": "student", "display_name": "Dr Old"},
+    )
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert not colleague.is_staff
+    assert not colleague.groups.filter(name=INSTRUCTORS_GROUP).exists()
+    client.force_login(colleague)
+    assert client.get(reverse("admin:index")).status_code == 302  # sent to the admin's log-in
+
+
+def test_removing_an_instructors_last_membership_takes_their_admin_access(client, course_a):
+    colleague = InstructorFactory(course=course_a.course).user
+    instructor_grant(user=colleague)
+    client.force_login(course_a.instructor)
+    membership = colleague.memberships.get()
+    response = client.post(reverse("admin:courses_membership_delete", args=[membership.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert not colleague.is_staff
+
+
+@pytest.mark.django_db
+def test_an_instructor_who_still_teaches_elsewhere_keeps_the_admin():
+    from courses.services import instructor_access_sync
+
+    teaching = InstructorFactory()
+    InstructorFactory(user=teaching.user).delete()  # left one course...
+    instructor_grant(user=teaching.user)
+    instructor_access_sync(user=teaching.user)
+    teaching.user.refresh_from_db()
+    assert teaching.user.is_staff  # ...but still teaches the other
