@@ -134,13 +134,13 @@ def _send_moderation(comment_pk: int) -> None:
 
 
 def on_comment_visible(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_visible_comment(pk))
+    transaction.on_commit(lambda pk=comment.pk: _send_visible_comment(pk), robust=True)
 
 
 def on_comment_held(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_moderation(pk))
+    transaction.on_commit(lambda pk=comment.pk: _send_moderation(pk), robust=True)
 
 
 def on_held_comment_approved(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_approved(pk))
+    transaction.on_commit(lambda pk=comment.pk: _send_approved(pk), robust=True)
     on_comment_visible(comment)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from courses import permissions as course_permissions
+from courses import ratelimit
 from posts.models import Post
 from posts.views import PostDetailView
 
@@ -21,16 +21,7 @@ User = get_user_model()
 
 
 def _client_ip(request) -> str | None:
-    """The address the per-address rate limit counts.
-
-    Behind a reverse proxy REMOTE_ADDR is the proxy's own address: name the header
-    the proxy sets (for example "HTTP_X_REAL_IP") in COMMENTS_CLIENT_IP_HEADER.
-    Only the proxy can set it, so a visitor cannot forge it.
-    """
-    header = getattr(settings, "COMMENTS_CLIENT_IP_HEADER", None)
-    value = request.META.get(header, "") if header else ""
-    # X-Forwarded-For style lists: the proxy appends the client it saw last.
-    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR") or None
+    return ratelimit.client_address(request) or None
 
 
 def _visible_post(request, course_slug, post_slug) -> Post:

@@ -91,5 +91,13 @@ def reset(scope: str, *identities: str) -> None:
 
 
 def client_address(request) -> str:
-    """The client's address. Behind a proxy, REMOTE_ADDR must be set from the proxy's header by the server."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The address per-address limits count.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy itself, and counting it would
+    lock everyone out together: name the header the proxy sets (for example
+    "HTTP_X_REAL_IP") in settings.CLIENT_IP_HEADER. Only the proxy can set it.
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    value = request.META.get(header, "") if header else ""
+    # X-Forwarded-For style lists: our proxy appends the client it saw, last.
+    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")

@@ -190,6 +190,10 @@ IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_MAX_WIDTH = 2000
 
+# Behind a reverse proxy, the header that carries the visitor's address (for
+# example HTTP_X_REAL_IP): rate limits and the log-in lockout count it.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+
 # Load tests of concurrency (and nothing else) switch the abuse limits off.
 if env.bool("RATE_LIMITS_OFF", default=False):
     RATE_LIMITS = {

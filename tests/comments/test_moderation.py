@@ -286,7 +286,7 @@ def test_reply_to_a_comment_that_is_not_approved_is_refused(post, member, truste
 
 def test_rate_limit_reads_the_proxy_header_when_configured(client, settings, course, post):
     settings.COMMENTS_RATE_LIMITS = ((60, 1),)
-    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     course.moderate_first_comment = False
     course.save()
     with time_machine.travel(at(10, 0, 5), tick=False):

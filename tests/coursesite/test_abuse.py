@@ -125,3 +125,51 @@ def test_an_oversized_post_or_comment_is_refused_with_400(client):
     assert client.post(write, {"title": "Long", "body": huge, "action": "draft"}).status_code == 400
     create = reverse("comments:create", kwargs={"course_slug": post.course.slug, "post_slug": post.slug})
     assert client.post(create, {"body": huge}).status_code == 400
+
+
+def test_behind_a_proxy_the_lockout_counts_each_visitor_not_the_proxy(client, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    UserFactory(username="victim")
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"stranger{n}", "password": "wrong"},
+            HTTP_X_REAL_IP="203.0.113.9",
+        )
+    # Another visitor, through the same proxy (same REMOTE_ADDR), still logs in.
+    response = client.post(
+        reverse("login"),
+        {"username": "victim", "password": "pass-for-tests-1"},
+        HTTP_X_REAL_IP="198.51.100.4",
+    )
+    assert response.status_code == 302
+    # The guessing visitor is locked out.
+    response = client.post(
+        reverse("login"), {"username": "victim", "password": "pass-for-tests-1"}, HTTP_X_REAL_IP="203.0.113.9"
+    )
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_a_mail_server_that_is_down_never_turns_a_posted_comment_into_an_error(
+    client, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    from comments.models import Comment
+    from tests.factories import CommentFactory, MembershipFactory, PostFactory
+
+    with socket.socket() as probe:  # a port where nothing listens: a real refused connection
+        probe.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    member = MembershipFactory()
+    post = PostFactory(course=member.course)
+    CommentFactory(post=post, author=member.user)  # an approved comment: the next is published at once
+    client.force_login(member.user)
+    url = reverse("comments:create", kwargs={"course_slug": post.course.slug, "post_slug": post.slug})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"body": "Still posted when mail fails"})
+    assert callbacks, "the comment scheduled its email"
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Still posted when mail fails").count() == 1
