@@ -23,6 +23,16 @@ MAX_LINKS_BEFORE_HOLD = 2
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
 
+def _lock_post(post_pk: int) -> None:
+    """Take the post's row lock first, so writers of one post's comments take turns.
+
+    Without it, on PostgreSQL two comments committing together could each count
+    from a snapshot missing the other, and the list would show one too few.
+    (SQLite's immediate transactions already take turns; the lock is a no-op there.)
+    """
+    list(Post.objects.select_for_update().filter(pk=post_pk).values_list("pk", flat=True))
+
+
 def recount(*, post: Post) -> None:
     approved = (
         Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
@@ -89,6 +99,7 @@ def comment_create(
         body=body,
     )
     with transaction.atomic():
+        _lock_post(post.pk)
         held = _needs_moderation(post=post, author=author, body_html=render_comment_markdown(body))
         comment.status = Comment.Status.PENDING if held else Comment.Status.APPROVED
         comment.save()
@@ -103,8 +114,10 @@ def comment_create(
 
 
 def _set_status(*, comment: Comment, status: str, by) -> Comment:
-    previous = comment.status
     with transaction.atomic():
+        _lock_post(comment.post_id)
+        # Read the status under the lock: two moderators at once send one email, not two.
+        previous = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).get()
         comment.status = status
         comment.moderated_by = by
         comment.moderated_at = timezone.now()
@@ -136,6 +149,7 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     if body == comment.body:
         return comment
     with transaction.atomic():
+        _lock_post(comment.post_id)
         CommentRevision.objects.create(
             comment=comment, body=comment.body, written_at=comment.edited_at or comment.created_at
         )

@@ -262,6 +262,25 @@ def _logged_in_writers(server, env):
     return writers
 
 
+def _counts(env):
+    """The post's stored "N Responses" and the real number of approved comments."""
+    script = (
+        "from posts.models import Post; from comments.models import Comment; "
+        "post = Post.objects.get(slug='busy-night'); "
+        "print(post.comment_count, Comment.objects.filter(post=post, status='approved').count())"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    stored, real = result.stdout.decode().split()[-2:]
+    return int(stored), int(real)
+
+
 def _run_writers(writers, count, stop_on_error=False):
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         list(pool.map(lambda w: w.write(count, stop_on_error), writers))
@@ -281,6 +300,8 @@ def test_twenty_writers_lose_nothing_and_see_no_server_error(server_env):
     stored = _stored_bodies(server_env)
     for text in acknowledged:
         assert stored.count(text) == 1, text
+    # Writers racing on one post never make its "N Responses" drift.
+    assert _counts(server_env) == (CLIENTS * COMMENTS_EACH, CLIENTS * COMMENTS_EACH)
 
 
 def test_killing_the_server_mid_burst_loses_no_acknowledged_comment(server_env):
