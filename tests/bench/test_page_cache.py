@@ -252,3 +252,14 @@ def test_with_page_caching_off_changes_leave_the_cache_alone(settings, post):
     CommentFactory(post=post)
     post_services.post_unpublish(post=post)
     assert cache.get(f"pagecache:version:{post.course.slug}") is None
+
+
+def test_the_hall_of_fame_shows_a_new_award_on_the_next_request(client, post, instructor):
+    url = reverse("awards:hall-of-fame", kwargs={"course_slug": post.course.slug})
+    red_star = AwardTypeFactory(course=post.course, name="Red star")
+    assert post.title not in cached_twice(client, url).content.decode()
+    award = award_services.award_grant(post=post, award_type=red_star, by=instructor)
+    assert post.title in client.get(url).content.decode()
+    cached_twice(client, url)
+    award_services.award_revoke(award=award, by=instructor)
+    assert post.title not in client.get(url).content.decode()
