@@ -139,7 +139,8 @@ def to_read(request, course_slug):
     this_week = _monday(timezone.localdate())
     try:
         week_start = _monday(datetime.date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
+        week_start + datetime.timedelta(days=7) - datetime.timedelta(days=14)  # the links below must exist
+    except (ValueError, OverflowError):  # no date, or one at the end of the calendar
         week_start = this_week
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=tz)

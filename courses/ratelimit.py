@@ -28,6 +28,7 @@ class Limit:
 DEFAULT_LIMITS = {
     "login-failure": (Limit(15 * 60, 5),),
     "sign-up": (Limit(3600, 10),),
+    "join": (Limit(3600, 20),),
     "password-reset": (Limit(3600, 5),),
     "post-save": (Limit(60, 20), Limit(3600, 200)),
     "image-upload": (Limit(60, 20), Limit(3600, 200)),

@@ -64,10 +64,20 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
+def _join_allowed(request, form) -> bool:
+    """Join codes are the only gate to a members-only course: no guessing them in bulk."""
+    try:
+        ratelimit.hit("join", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
+    except ratelimit.RateLimited as refusal:
+        form.add_error(None, f"Too many tries in {refusal.limit.describe()}. Check the code and try later.")
+        return False
+    return True
+
+
 @login_required
 def join(request):
     form = JoinCourseForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _join_allowed(request, form) and form.is_valid():
         try:
             membership = services.course_join(
                 user=request.user,

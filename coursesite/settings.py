@@ -198,7 +198,15 @@ CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 if env.bool("RATE_LIMITS_OFF", default=False):
     RATE_LIMITS = {
         scope: []
-        for scope in ("login-failure", "sign-up", "password-reset", "post-save", "image-upload", "preview")
+        for scope in (
+            "login-failure",
+            "sign-up",
+            "join",
+            "password-reset",
+            "post-save",
+            "image-upload",
+            "preview",
+        )
     }
     COMMENTS_RATE_LIMITS = ()
 

@@ -89,7 +89,8 @@ def post_save(
         check_publishable(post)
         if not post.is_published:
             post.status = Post.Status.PUBLISHED
-            post.published_at = timezone.now()
+            # Published again after an unpublish: the post keeps its date, so its permalink holds.
+            post.published_at = post.published_at or timezone.now()
     for attempt in range(3):
         try:
             with transaction.atomic():

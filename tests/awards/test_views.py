@@ -247,3 +247,16 @@ def test_to_read_runs_the_same_queries_for_1_and_20_posts(client, course, studen
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("<tr>") == 21  # the header row and twenty posts
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "9999-12-31", "not-a-date"])
+def test_reading_list_at_the_ends_of_the_calendar_falls_back_to_this_week(client, week, db):
+    from tests.factories import InstructorFactory
+
+    instructor = InstructorFactory()
+    client.force_login(instructor.user)
+    url = reverse("awards:to-read", kwargs={"course_slug": instructor.course.slug})
+    response = client.get(url, {"week": week})
+    assert response.status_code == 200
+    today = timezone.localdate()
+    assert response.context["week_start"] == today - datetime.timedelta(days=today.weekday())

@@ -173,3 +173,19 @@ def test_a_mail_server_that_is_down_never_turns_a_posted_comment_into_an_error(
     assert callbacks, "the comment scheduled its email"
     assert response.status_code == 302
     assert Comment.objects.filter(body="Still posted when mail fails").count() == 1
+
+
+def test_guessing_join_codes_is_rate_limited(client, settings):
+    settings.RATE_LIMITS = {"join": [(3600, 3)]}
+    client.force_login(UserFactory())
+    for code in ("AAAA1111", "BBBB2222", "CCCC3333"):
+        response = client.post(reverse("courses:join"), {"join_code": code, "display_name": "Guesser"})
+        assert "does not match any course" in response.content.decode()
+    course = CourseFactory()
+    response = client.post(
+        reverse("courses:join"), {"join_code": course.join_code, "display_name": "Guesser"}
+    )
+    page = response.content.decode()
+    assert "Too many tries" in page
+    assert 'value="Guesser"' in page  # what was typed is kept
+    assert not course.memberships.exists()

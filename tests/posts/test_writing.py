@@ -482,3 +482,22 @@ def test_category_list_in_the_sidebar_links_to_its_archive(client, course):
     assert page.find("aside").find("a", string="Culture")["href"] == culture.get_absolute_url()
     assert client.get(culture.get_absolute_url()).status_code == 200
     assert Category.objects.filter(course=course).count() == 1
+
+
+def test_a_post_published_again_keeps_its_date_and_permalink(client, db):
+    from posts import services as post_services
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory()
+    post = post_services.post_save(
+        course=member.course, author=member.user, title="Back again", body="Text", category=None, publish=True
+    )
+    first_url, first_date = post.get_absolute_url(), post.published_at
+    post_services.post_unpublish(post=post)
+    client.force_login(member.user)
+    response = client.post(post.get_edit_url(), {"title": "Back again", "body": "Text", "action": "publish"})
+    post.refresh_from_db()
+    assert response.status_code == 302
+    assert post.is_published
+    assert post.published_at == first_date
+    assert post.get_absolute_url() == first_url
