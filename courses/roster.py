@@ -166,9 +166,9 @@ def _check_against_accounts(rows: list[RosterRow]) -> tuple[dict, list[tuple[int
                 f"an account “{by_lower[row.username.lower()]}” exists. Use that spelling of the username."
             )
         elif row.email.lower() in owner_of_email:
+            # Not naming that account: a roster must not become a way to look people up.
             problem = (
-                f"{row.email} already belongs to the account “{owner_of_email[row.email.lower()]}”. "
-                "Use that username."
+                f"{row.email} is the email of another account. Ask the student which username is theirs."
             )
         else:
             continue
