@@ -43,7 +43,7 @@ def givable_types(user, course):
 
 def check_can_award_post(user, post) -> None:
     """The rules that hold whatever the award type: published, not one's own, on the team today."""
-    if not post.is_published or post.published_at is None or post.published_at > timezone.now():
+    if not post.is_live:
         raise AwardRefused("Only published posts can be awarded.")
     if user.is_authenticated and post.author_id == user.pk:
         raise AwardRefused("Nobody can award their own post.")

@@ -27,7 +27,7 @@ class CommentAccess:
 def comment_access(user, post) -> CommentAccess:
     """Assumes the caller already checked the reader may see the post (else it is a 404)."""
     course = post.course
-    if not post.is_published or post.published_at is None or post.published_at > timezone.now():
+    if not post.is_live:
         return CommentAccess(False, reason="Comments open when the post is published.")
     if user.is_authenticated:
         if course_permissions.is_member(user, course):

@@ -87,14 +87,12 @@ def moderation_summary(*, user, now: datetime.datetime | None = None) -> list[Co
     Post, Comment, Award = _models()
     now = now or timezone.now()
     since = _midnight(week_start(timezone.localdate(now)))
-    published_this_week = Post.objects.filter(
-        status=Post.Status.PUBLISHED, published_at__gte=since, published_at__lte=now
-    )
+    published_this_week = Post.objects.published().filter(published_at__gte=since, published_at__lte=now)
     courses = list(
         Course.objects.taught_by(user)
         .annotate(
             comments_waiting=_count(
-                Comment.objects.filter(post__course=OuterRef("pk"), status=Comment.Status.PENDING),
+                Comment.objects.pending().filter(post__course=OuterRef("pk")),
                 "post__course",
             ),
             posts_this_week=_count(published_this_week.filter(course=OuterRef("pk")), "course"),
@@ -256,12 +254,12 @@ def participation_report(
             for name, value in zip(numbers, values, strict=True):
                 cell[name] = value or 0
 
-    published = Post.objects.filter(
-        course=course, status=Post.Status.PUBLISHED, published_at__gte=since, published_at__lt=until
+    published = Post.objects.published().filter(
+        course=course, published_at__gte=since, published_at__lt=until
     )
     add(published, "author", "published_at", posts=Count("pk"), post_words=Sum("word_count"))
-    approved = Comment.objects.filter(
-        post__course=course, status=Comment.Status.APPROVED, created_at__gte=since, created_at__lt=until
+    approved = Comment.objects.approved().filter(
+        post__course=course, created_at__gte=since, created_at__lt=until
     )
     add(
         approved.filter(author__isnull=False),

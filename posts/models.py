@@ -59,6 +59,9 @@ class Tag(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(status=Post.Status.DRAFT)
+
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
@@ -146,6 +149,11 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_live(self) -> bool:
+        """Published and its publication time has come: what readers see (as `published()`)."""
+        return self.is_published and self.published_at is not None and self.published_at <= timezone.now()
 
     @property
     def date_for_url(self):

@@ -141,7 +141,7 @@ class DraftListView(CourseMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        drafts = Post.objects.filter(course=self.course, status=Post.Status.DRAFT)
+        drafts = Post.objects.drafts().filter(course=self.course)
         if not permissions.is_instructor(self.request.user, self.course):
             drafts = drafts.filter(author=self.request.user)
         return drafts.for_listing().order_by("-updated_at")
