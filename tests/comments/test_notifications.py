@@ -153,3 +153,9 @@ def test_posting_through_the_site_sends_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(create_url(post), {"body": "Via the form"})
     assert [m.to for m in mailoutbox] == [[post.author.email]]
+
+
+def test_every_page_links_a_logged_in_reader_to_their_email_choices(client, member):
+    client.force_login(member)
+    page = client.get(reverse("courses:list")).content.decode()
+    assert f'href="{reverse("comments:notification-settings")}">Emails</a>' in page
