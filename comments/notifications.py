@@ -65,7 +65,8 @@ def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> 
         "settings_url": absolute(reverse("comments:notification-settings")),
     }
     body = render_to_string(template, context)
-    send_mail(subject, body, None, [user.email])
+    # A guest's name may hold a line break, which email headers refuse: fold it away.
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 def _fresh(comment_pk: int) -> Comment | None:

@@ -185,6 +185,7 @@ def view_on_site(request, content_type_id, object_id):
     the address (course and post slugs) of another course's posts.
     """
     from django.contrib import admin
+    from django.contrib.admin.exceptions import NotRegistered
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.contenttypes.views import shortcut
 
@@ -193,7 +194,10 @@ def view_on_site(request, content_type_id, object_id):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist:
             raise Http404("No such object.") from None
-        model_admin = admin.site._registry.get(model)
-        if model_admin is None or not model_admin.get_queryset(request).filter(pk=object_id).exists():
+        try:
+            model_admin = admin.site.get_model_admin(model)
+        except NotRegistered:
+            raise Http404("No such object in your courses.") from None
+        if not model_admin.get_queryset(request).filter(pk=object_id).exists():
             raise Http404("No such object in your courses.")
     return shortcut(request, content_type_id, object_id)

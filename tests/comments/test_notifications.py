@@ -159,3 +159,21 @@ def test_every_page_links_a_logged_in_reader_to_their_email_choices(client, memb
     client.force_login(member)
     page = client.get(reverse("courses:list")).content.decode()
     assert f'href="{reverse("comments:notification-settings")}">Emails</a>' in page
+
+
+def test_a_guest_name_with_a_line_break_still_reaches_the_posts_author(
+    post, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import InstructorFactory
+
+    post.course.allow_guest_comments = True
+    post.course.save()
+    instructor = InstructorFactory(course=post.course).user
+    comment = services.comment_create(
+        post=post, body="Hello", guest_name="Eve\nBcc: x@example.org", guest_email="e@x.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_approve(comment=comment, moderator=instructor)
+    (message,) = [m for m in mailoutbox if post.author.email in m.to]
+    assert "\n" not in message.subject
+    assert message.subject.startswith("Eve Bcc: x@example.org commented on")
