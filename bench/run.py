@@ -320,6 +320,8 @@ def run_scale(scale, args, redis):
         watcher.start()
         try:
             for name, label, mode in RUNS:
+                if args.pages and name != "static" and name not in args.pages:
+                    continue
                 extra = {"sessions": prepared["sessions"], "csrf": prepared["csrf"]} if mode != "get" else {}
                 log(f"{scale}: {label}: warm-up {args.warmup} s, run {args.duration} s")
                 wrk(urls[name], args.warmup, mode, **extra)
@@ -394,6 +396,8 @@ def table(scale, result):
         f"{'page':<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs static':>11}{'queries':>9}",
     ]
     for name, label, _mode in RUNS:
+        if name not in load:
+            continue
         r = load[name]
         q = queries.get(name, "")
         if name == "comment_post":
@@ -481,7 +485,14 @@ def main():
     parser.add_argument("--scales", default="small,large", help="comma-separated: small,large")
     parser.add_argument("--duration", type=int, default=10, help="seconds of each measured run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each run")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated runs to measure (the ceiling is always measured); a partial run "
+        "prints its table and writes no result",
+    )
     args = parser.parse_args()
+    args.pages = set(filter(None, args.pages.split(",")))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
     DATA.mkdir(exist_ok=True)
@@ -504,6 +515,9 @@ def main():
             report["scales"][scale] = run_scale(scale, args, redis)
             print(table(scale, report["scales"][scale]), flush=True)
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.pages:
+        log("a partial run (--pages): no result written")
+        return
     report["targets_met"] = verdicts(report)
     report["markdown"] = markdown_summary(report)
     path = RESULTS / f"{started:%Y%m%dT%H%M%SZ}.json"

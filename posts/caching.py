@@ -86,6 +86,7 @@ class _LocalCopies:
     def __init__(self, max_bytes: int):
         self.max_bytes, self.size = max_bytes, 0
         self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.sizes: dict[str, int] = {}
         self.lock = threading.Lock()  # gunicorn may run threads
 
     def get(self, key: str, version: str):
@@ -96,19 +97,45 @@ class _LocalCopies:
             self.pages.move_to_end(key)
             return entry
 
-    def put(self, key: str, entry: tuple) -> None:
+    def put(self, key: str, entry: tuple, nbytes: int | None = None) -> None:
+        """Keep `entry` (its version first); `nbytes` is its size, by default len(entry[1])."""
+        nbytes = len(entry[1]) if nbytes is None else nbytes
         with self.lock:
             old = self.pages.pop(key, None)
             if old is not None:
-                self.size -= len(old[1])
+                self.size -= self.sizes.pop(key)
             self.pages[key] = entry
-            self.size += len(entry[1])
+            self.sizes[key] = nbytes
+            self.size += nbytes
             while self.size > self.max_bytes and self.pages:
-                _key, dropped = self.pages.popitem(last=False)
-                self.size -= len(dropped[1])
+                dropped_key, _dropped = self.pages.popitem(last=False)
+                self.size -= self.sizes.pop(dropped_key)
 
 
 _local_copies = _LocalCopies(LOCAL_COPIES_BYTES)
+
+
+def cached_fragment(course_slug: str, name: str, render, *, nbytes=len):
+    """A part of a course's pages that is the same for many readers, kept until the course changes.
+
+    `render()` makes it when no copy stored under the course's current version
+    exists; `name` must say everything the part depends on besides the course's
+    data (which post, and which kind of reader). `nbytes(value)` bounds the
+    process's local copies. With caching off, this is just `render()`.
+    """
+    if not is_enabled():
+        return render()
+    key = f"pagecache:fragment:{course_slug}:{name}"
+    version = course_version(course_slug)
+    stored = _local_copies.get(key, version)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is None or stored[0] != version:
+            # Stored under the version read *before* rendering, as whole pages are.
+            stored = (version, render())
+            cache.set(key, stored, timeout=PAGE_SECONDS)
+        _local_copies.put(key, stored, nbytes(stored[1]))
+    return stored[1]
 
 
 def _page_key(request, course_slug: str) -> str:

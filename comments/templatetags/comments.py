@@ -3,11 +3,13 @@
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from comments import permissions
 from comments.forms import CommentForm, GuestCommentForm
 from comments.models import Comment
-from comments.thread import build_thread, find
+from comments.thread import build_thread, find, shared_thread_for
+from posts import caching
 
 register = template.Library()
 
@@ -30,39 +32,51 @@ def _requested_reply_to(request, form):
 
 @register.simple_tag(takes_context=True)
 def comment_section(context, post):
-    """The thread and the "Leave a Reply" form under a post, from one query however many comments."""
+    """The thread and the "Leave a Reply" form under a post, from one query however many comments.
+
+    Most readers see the same thread, so it comes from the course's fragment
+    cache (comments/thread.py), with the reader's own controls filled in. A
+    moderator, a reader with a comment awaiting moderation here, and a reply
+    opened without JavaScript get it rendered for them alone.
+    """
     request = context["request"]
     user = request.user
     course = post.course
     moderator = permissions.can_moderate(user, course)
     access = permissions.comment_access(user, post)
-    comments = list(Comment.objects.for_thread(post))
-    nodes = build_thread(comments, user=user, moderator=moderator)
-
     form = context.get("comment_form")
-    reply_to = None
     reply_to_pk = _requested_reply_to(request, form)
-    if reply_to_pk and access.allowed:
-        node = find(nodes, reply_to_pk)
-        if node and node.comment.is_approved and not node.placeholder:
-            reply_to = node.comment
-    if form is None:
-        form_class = GuestCommentForm if access.as_guest else CommentForm
-        form = form_class(initial={"parent": reply_to.pk if reply_to else None})
+    section = {"post": post, "course": course, "access": access, "reply_to": None, "reply_to_pk": None}
 
-    return render_to_string(
-        "comments/includes/_section.html",
-        {
-            "post": post,
-            "course": course,
-            "nodes": nodes,
-            "count": post.comment_count,
-            "pending_count": sum(1 for c in comments if c.is_pending) if moderator else 0,
-            "moderator": moderator,
-            "access": access,
-            "form": form,
-            "reply_to": reply_to,
-            "reply_to_pk": reply_to.pk if reply_to else None,
-        },
-        request=request,
-    )
+    thread_html = None
+    if not moderator and reply_to_pk is None and caching.is_enabled():
+        thread_html = shared_thread_for(request, post, access)
+    if thread_html is None:
+        comments = list(Comment.objects.for_thread(post))
+        nodes = build_thread(comments, user=user, moderator=moderator)
+        if reply_to_pk and access.allowed:
+            node = find(nodes, reply_to_pk)
+            if node and node.comment.is_approved and not node.placeholder:
+                section.update(reply_to=node.comment, reply_to_pk=node.comment.pk)
+        pending_count = sum(1 for c in comments if c.is_pending) if moderator else 0
+        section["form"] = form or _blank_form(access, section["reply_to"])  # a reply form sits in the thread
+        thread_html = render_to_string(
+            "comments/includes/_thread.html",
+            {
+                **section,
+                "nodes": nodes,
+                "count": post.comment_count,
+                "moderator": moderator,
+                "pending_count": pending_count,
+            },
+            request=request,
+        )
+    section.setdefault("form", form or _blank_form(access, None))
+    # Rendered by our templates (which escape) and filled only with our own controls.
+    section["thread_html"] = mark_safe(thread_html)  # noqa: S308
+    return render_to_string("comments/includes/_section.html", section, request=request)
+
+
+def _blank_form(access, reply_to):
+    form_class = GuestCommentForm if access.as_guest else CommentForm
+    return form_class(initial={"parent": reply_to.pk if reply_to else None})

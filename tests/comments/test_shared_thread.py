@@ -1,0 +1,184 @@
+"""The thread most readers share comes from the cache, and each reader still sees exactly their own page.
+
+With caching on, a reader who moderates nothing gets the thread from the
+course's fragment cache, with Edit and Remove filled in on their own comments.
+Every test here compares against what the page says with caching off, or
+checks what a reader would notice: a control on someone else's comment, a
+comment missing after a change.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments import services as comment_services
+from comments.models import Comment
+from tests.factories import CommentFactory, CourseFactory, MembershipFactory, PostFactory
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def caching_on(settings):
+    # The test settings use the per-process local-memory cache, where caching is off by default.
+    settings.ANONYMOUS_PAGE_CACHE = True
+
+
+def page(user, url, *, query=""):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url + query)
+    assert response.status_code == 200
+    # Each render masks the CSRF token afresh: the same secret, different characters.
+    return CSRF_VALUE.sub('name="csrfmiddlewaretoken" value="T"', response.content.decode())
+
+
+def thread_of(html):
+    return html[html.index('<section id="comments"') : html.index('<div id="respond-home">')]
+
+
+@pytest.fixture
+def busy_post(course, student):
+    """A thread with every kind of comment a reader can meet, and the readers who see it differently."""
+    post = PostFactory(course=course, author=student)
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    writer = MembershipFactory(course=course, display_name="Wendy Writer").user
+    held_author = MembershipFactory(course=course, display_name="Harold Held").user
+    first = CommentFactory(post=post, author=writer, body="My older point, past the edit window.")
+    Comment.objects.filter(pk=first.pk).update(created_at=long_ago)
+    reply = CommentFactory(post=post, parent=first, body="A reply to Wendy.")
+    CommentFactory(post=post, parent=reply, author=writer, body="Wendy answers, just now.")
+    removed = CommentFactory(post=post, status="removed", body="Removed text nobody may read.")
+    CommentFactory(post=post, parent=removed, body="A reply under a removed comment.")
+    held = CommentFactory(post=post, author=held_author, status="pending", body="Held words of Harold.")
+    CommentFactory(post=post, parent=held, body="A reply under a held comment.")
+    CommentFactory(post=post, status="spam", body="Buy cheap essays.")
+    return post, {"writer": writer, "held_author": held_author}
+
+
+def test_every_reader_sees_the_same_page_as_without_caching(
+    settings, busy_post, student, instructor, outsider
+):
+    post, people = busy_post
+    readers = {
+        "anonymous": None,
+        "outsider": outsider,
+        "classmate": student,
+        "writer of two comments": people["writer"],
+        "author of a held comment": people["held_author"],
+        "instructor": instructor,
+    }
+    url = post.get_absolute_url()
+    for label, user in readers.items():
+        settings.ANONYMOUS_PAGE_CACHE = False
+        expected = page(
+            user, url, query="?x=1"
+        )  # a query the page cache ignores, so only the thread is cached
+        settings.ANONYMOUS_PAGE_CACHE = True
+        assert page(user, url, query="?x=1") == expected, label
+        assert page(user, url, query="?x=1") == expected, f"{label}, from the cache"
+
+
+def test_a_reader_gets_edit_and_remove_on_their_own_comments_only(busy_post, student):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    page(student, url)  # fills the cache as a classmate sees it
+    writer_view = thread_of(page(people["writer"], url))
+    assert writer_view.count('Remove<span class="visually-hidden"> your comment') == 2
+    assert writer_view.count('Edit<span class="visually-hidden"> your comment') == 1  # only the recent one
+    recent = Comment.objects.get(body="Wendy answers, just now.")
+    assert f"/comments/{recent.pk}/edit/" in writer_view
+    classmate_view = thread_of(page(student, url))
+    assert "your comment" not in classmate_view  # the writer's controls never reach anyone else
+
+
+def test_the_edit_link_goes_when_the_window_closes_though_the_thread_is_cached(settings, busy_post):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    assert "Edit<span" in thread_of(page(people["writer"], url))
+    settings.COMMENT_EDIT_WINDOW_MINUTES = 0
+    view = thread_of(page(people["writer"], url))
+    assert "Edit<span" not in view
+    assert "Remove<span" in view
+
+
+def test_the_author_of_a_held_comment_sees_it_and_others_do_not(busy_post, student):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    assert "Held words of Harold." not in page(student, url)
+    mine = page(people["held_author"], url)
+    assert "Held words of Harold." in mine
+    assert "Your comment is awaiting moderation." in mine
+    assert "Held words of Harold." not in page(student, url)
+
+
+def test_moderators_get_their_controls_and_the_held_comment(busy_post, student, instructor):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    page(student, url)
+    view = page(instructor, url)
+    assert "Held words of Harold." in view
+    assert 'value="approve"' in view
+    assert 'value="approve"' not in page(student, url)
+
+
+def test_a_logged_in_reader_sees_changes_on_the_next_request(busy_post, student, instructor):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    page(student, url)
+    comment_services.comment_create(post=post, author=instructor, body="The instructor adds a source.")
+    assert "The instructor adds a source." in page(student, url)
+    held = Comment.objects.get(body="Held words of Harold.")
+    comment_services.comment_approve(comment=held, moderator=instructor)
+    view = page(student, url)
+    assert "Held words of Harold." in view
+    wendy = Comment.objects.get(body="Wendy answers, just now.")
+    comment_services.comment_remove(comment=wendy, by=instructor)
+    assert "Wendy answers, just now." not in page(student, url)
+
+
+def test_reply_links_follow_who_may_comment(busy_post, student, outsider):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    assert "comment-reply-link" in page(student, url)  # a member's view is cached first
+    assert "comment-reply-link" not in page(outsider, url)  # not a member: no Reply links
+    assert "comment-reply-link" not in page(None, url + "?x=1")
+
+
+def test_a_reply_opened_without_javascript_still_puts_the_form_under_its_comment(busy_post, student):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    page(student, url)
+    target = Comment.objects.get(body="A reply to Wendy.")
+    html = page(student, url, query=f"?replyto={target.pk}")
+    comment_at = html.index(f'id="comment-{target.pk}"')
+    assert comment_at < html.index('id="respond"') < html.index("Wendy answers, just now.")
+
+
+def test_a_cached_thread_costs_no_comment_query(busy_post, student):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    client = Client()
+    client.force_login(student)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert not [q for q in captured.captured_queries if "comments_comment" in q["sql"]]
+
+
+def test_threads_of_two_courses_never_mix(student):
+    other_course = CourseFactory()
+    here = PostFactory(course=MembershipFactory(user=student).course, author=student)
+    there = PostFactory(course=other_course, author=MembershipFactory(course=other_course).user)
+    CommentFactory(post=here, body="Said here.")
+    CommentFactory(post=there, body="Said there.")
+    assert "Said there." not in page(student, here.get_absolute_url())
+    cache.clear()
+    assert "Said here." not in page(None, there.get_absolute_url())
