@@ -34,7 +34,7 @@ class CourseMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def course_posts(self):
-        return Post.objects.visible_to(self.request.user).filter(course=self.course)
+        return Post.objects.visible_in(self.course, self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,13 +5,18 @@ another student of the course, the course's instructor, and the instructor of an
 course. Each table row is (course visibility, post status) -> one answer per actor.
 """
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from courses.permissions import can_read
 from posts.models import Post, Tag
-from tests.factories import DraftFactory, PostFactory
+from tests.factories import DraftFactory, PostFactory, UserFactory
 
 ACTORS = ("anonymous", "outsider", "author", "student", "instructor", "other_instructor")
 LOGIN = "login"  # a redirect to the login page
@@ -307,3 +312,22 @@ def test_every_link_on_the_drafts_page_opens(client, world, actor):
     response = client.get(links[0])
     assert response.status_code == 200
     assert "Unfinished essay" in response.content.decode()
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+def test_course_pages_see_the_same_posts_as_the_site_wide_rule(world, visibility):
+    """Course pages use the cheap Post.objects.visible_in; it must agree with visible_to for everyone."""
+    course, people, category = world(visibility)
+    other_course, other_people, other_category = world(visibility)
+    for where, who, cat in ((course, people, category), (other_course, other_people, other_category)):
+        PostFactory(course=where, author=who["author"], category=cat)
+        DraftFactory(course=where, author=who["author"], category=cat)
+        DraftFactory(course=where, author=who["student"], category=cat)
+        later = PostFactory(course=where, author=who["author"], category=cat)
+        Post.objects.filter(pk=later.pk).update(published_at=timezone.now() + datetime.timedelta(days=2))
+    readers = [AnonymousUser(), UserFactory(is_superuser=True), *people.values()]
+    # Only for readers who may read the course: the others get a 404 before any post is asked for.
+    for user in filter(lambda user: can_read(user, course), readers):
+        expected = set(Post.objects.visible_to(user).filter(course=course))
+        assert set(Post.objects.visible_in(course, user)) == expected, user
+        assert len(expected) <= 4
