@@ -15,6 +15,7 @@ import statistics
 import string
 import sys
 import time
+from importlib import import_module
 
 
 def main():
@@ -22,8 +23,8 @@ def main():
 
     django.setup()
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
@@ -126,7 +127,7 @@ def main():
     # Logged-in sessions for the load generator, made the way django.contrib.auth's login() stores them.
     sessions = []
     for user in commenters:
-        store = SessionStore()
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -1,5 +1,6 @@
 """The thread under a post, built in Python from the one query of Comment.objects.for_thread."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -72,30 +73,33 @@ def find(nodes: list[Node], pk: int) -> Node | None:
     return None
 
 
-# --- the thread most readers share ------------------------------------------------------------
+# --- the comment section most readers share ------------------------------------------------------
 
-READER_SLOT = re.compile(r"<!--reader:(\d+)-->")
+# Where the shared section leaves room for one reader: their Edit and Remove on
+# a comment of theirs, and their CSRF token.
+READER_SLOT = re.compile(r"<!--reader:(\d+)-->|__csrf_slot__")
+CSRF_SLOT = "__csrf_slot__"
 
 
 @dataclass(frozen=True)
-class SharedThread:
-    """The thread as a reader who moderates nothing and wrote nothing here sees it.
+class SharedSection:
+    """The thread and a blank "Leave a Reply" form, as a reader who moderates nothing here sees them.
 
     `html` holds a slot in every comment's controls where its author's Edit and
-    Remove go; `own` lists the approved and pending comments as
-    (pk, author id, status, created at), so each reader's controls can be worked
-    out without loading the thread again.
+    Remove go, and one for the CSRF token; `own` lists the approved and pending
+    comments as (pk, author id, status, created at), so each reader's controls
+    can be worked out without loading the thread again.
     """
 
     html: str
     own: tuple[tuple[int, int, str, object], ...]
 
 
-def _render_shared(post, access) -> SharedThread:
+def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
     comments = list(Comment.objects.for_thread(post))
     nodes = build_thread(comments, user=AnonymousUser(), moderator=False)
     html = render_to_string(
-        "comments/includes/_thread.html",
+        "comments/includes/_section.html",
         {
             "post": post,
             "course": post.course,
@@ -103,7 +107,10 @@ def _render_shared(post, access) -> SharedThread:
             "count": post.comment_count,
             "access": access,
             "moderator": False,
+            "form": blank_form,
+            "logged_in": logged_in,
             "reader_slots": True,
+            "csrf_token": CSRF_SLOT,
         },
     )
     own = tuple(
@@ -111,23 +118,26 @@ def _render_shared(post, access) -> SharedThread:
         for c in comments
         if c.author_id is not None and c.status in (Comment.Status.APPROVED, Comment.Status.PENDING)
     )
-    return SharedThread(html, own)
+    return SharedSection(html, own)
 
 
-def shared_thread_for(request, post, access) -> str | None:
-    """The shared thread with this reader's own controls filled in, or None if theirs differs more.
+def shared_section_for(request, post, access, blank_form) -> str | None:
+    """The shared section with this reader's slots filled in, or None if theirs differs more.
 
     It differs more when the reader has a comment awaiting moderation here: they
     see it in full, nobody else does. (Moderators never ask: theirs is their own.)
     """
+    user = request.user
+    logged_in = user.is_authenticated
+    # Everything besides the course's data that the shared section depends on.
+    variant = hashlib.sha256(repr((access, logged_in, type(blank_form).__name__)).encode()).hexdigest()[:16]
     shared = cached_fragment(
         post.course.slug,
-        f"thread:{post.pk}:{int(access.allowed)}",
-        lambda: _render_shared(post, access),
-        nbytes=lambda thread: len(thread.html),
+        f"comments:{post.pk}:{variant}",
+        lambda: _render_shared(post, access, logged_in, blank_form),
+        nbytes=lambda section: len(section.html),
     )
-    user = request.user
-    reader_pk = user.pk if user.is_authenticated else None
+    reader_pk = user.pk if logged_in else None
     mine = [
         Comment(pk=pk, author_id=author_id, status=status, created_at=created_at)
         for pk, author_id, status, created_at in shared.own
@@ -135,19 +145,19 @@ def shared_thread_for(request, post, access) -> str | None:
     ]
     if any(comment.is_pending for comment in mine):
         return None
-    controls = {}
+    # The token only where the section has a form: asking for it marks the page as
+    # carrying a per-visitor token, which keeps it out of the anonymous page cache.
+    slots = {CSRF_SLOT: get_token(request)} if (mine or CSRF_SLOT in shared.html) else {}
     if mine:
-        # A plain context (no context processors) with the token passed in: a few
-        # of these render per page, so they must be cheap.
+        # A plain context (no context processors): a few of these render per page, so keep them cheap.
         template = get_template("comments/includes/_own_actions.html")
-        csrf_token = get_token(request)
         for comment in mine:
             node = Node(
                 comment,
                 can_edit=permissions.can_edit(user, comment),
                 can_remove=permissions.can_remove_own(user, comment),
             )
-            controls[str(comment.pk)] = template.render(
-                {"node": node, "c": comment, "course": post.course, "csrf_token": csrf_token}
+            slots[str(comment.pk)] = template.render(
+                {"node": node, "c": comment, "course": post.course, "csrf_token": slots[CSRF_SLOT]}
             )
-    return READER_SLOT.sub(lambda match: controls.get(match.group(1), ""), shared.html)
+    return READER_SLOT.sub(lambda match: slots.get(match.group(1) or match.group(0), ""), shared.html)

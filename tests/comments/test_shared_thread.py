@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import services as comment_services
@@ -182,3 +183,20 @@ def test_threads_of_two_courses_never_mix(student):
     assert "Said there." not in page(student, here.get_absolute_url())
     cache.clear()
     assert "Said here." not in page(None, there.get_absolute_url())
+
+
+def test_the_form_from_a_cached_section_carries_a_working_token(busy_post, student):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    page(student, url)  # the section is cached now
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    html = client.get(url).content.decode()
+    form = html[html.index('class="comment-form"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(
+        reverse("comments:create", kwargs={"course_slug": post.course.slug, "post_slug": post.slug}),
+        {"csrfmiddlewaretoken": token, "body": "Sent from a cached form.", "parent": "", "website": ""},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(post=post, author=student, body="Sent from a cached form.").exists()
