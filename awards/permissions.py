@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from courses.permissions import is_instructor, membership_of
+from posts.caching import cached_fragment
 
 from .models import AwardType, EditorialTerm
 
@@ -24,11 +25,19 @@ def on_team(user, course, day: datetime.date | None = None) -> bool:
     if membership is None:
         return False
     day = day or timezone.localdate()  # the site's time zone decides where a day ends
-    cache = user.__dict__.setdefault("_editorial_days", {})
-    key = (course.pk, day)
-    if key not in cache:
-        cache[key] = EditorialTerm.objects.filter(course=course, member=membership).covering(day).exists()
-    return cache[key]
+    return membership.pk in editorial_team(course, day)
+
+
+def editorial_team(course, day: datetime.date) -> frozenset[int]:
+    """Memberships whose term covers the day: one small set per course and day, kept in the course's cache."""
+    return cached_fragment(
+        course.slug,
+        f"team:{day.isoformat()}",
+        lambda: frozenset(
+            EditorialTerm.objects.filter(course=course).covering(day).values_list("member", flat=True)
+        ),
+        nbytes=lambda team: 64 + 32 * len(team),
+    )
 
 
 def givable_types(user, course):

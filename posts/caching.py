@@ -28,7 +28,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
 
 PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
@@ -58,12 +60,32 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
+# Within one request, each course's version is read from the shared cache once:
+# a page built from several fragments then costs one round trip, not one each.
+_this_request = threading.local()
+
+
+@receiver(request_started, dispatch_uid="pagecache-request-started")
+def _remember_versions(**kwargs):
+    _this_request.versions = {}
+
+
+@receiver(request_finished, dispatch_uid="pagecache-request-finished")
+def _forget_versions(**kwargs):
+    _this_request.versions = None
+
+
 def course_version(course_slug: str) -> str:
+    remembered = getattr(_this_request, "versions", None)
+    if remembered is not None and course_slug in remembered:
+        return remembered[course_slug]
     key = _version_key(course_slug)
     version = cache.get(key)
     if version is None:
         cache.add(key, _new_token(), timeout=None)
         version = cache.get(key) or "none"
+    if remembered is not None:
+        remembered[course_slug] = version
     return version
 
 
@@ -75,9 +97,15 @@ def bump_course_version(course_slug: str) -> None:
     """
     if not is_enabled():
         return  # nothing is cached, so there is nothing to make stale
-    key = _version_key(course_slug)
-    cache.set(key, _new_token(), timeout=None)
-    transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
+
+    def bump():
+        remembered = getattr(_this_request, "versions", None)
+        if remembered is not None:
+            remembered.pop(course_slug, None)  # this request's own later fragments see the change
+        cache.set(_version_key(course_slug), _new_token(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 class _LocalCopies:

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from courses import permissions, ratelimit
 from courses.models import Membership
 
-from . import services
+from . import caching, services
 from .forms import PostForm
 from .images import ImageRejected, clean_image, too_large_message
 from .markdown import render_post_markdown
@@ -152,7 +152,13 @@ class PostDetailView(CourseMixin, DetailView):
     context_object_name = "post"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.course_posts().for_detail(), slug=self.kwargs["slug"])
+        if not caching.is_enabled():
+            return get_object_or_404(self.course_posts().for_detail(), slug=self.kwargs["slug"])
+        # The article comes from the fragment cache (post_article), which loads the
+        # author, category and tags itself when it must render again.
+        post = get_object_or_404(self.course_posts(), slug=self.kwargs["slug"])
+        post.course = self.course
+        return post
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -7,10 +7,13 @@ list read that cache. A post that carries `standing_awards` (the hall of fame
 prefetches it) needs no query at all.
 """
 
+import copy
+
 from django import template
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 
+from posts.caching import cached_fragment
 from posts.models import Post
 
 from ..forms import AwardForm
@@ -38,6 +41,15 @@ def _listed_posts(context) -> list:
     return [p for p in posts if isinstance(p, Post)]
 
 
+def _cached_awards_of(post) -> list[Award]:
+    return cached_fragment(
+        post.course.slug,
+        f"awards:{post.pk}",
+        lambda: list(Award.objects.active().filter(post_id=post.pk).for_display()),
+        nbytes=lambda awards: 512 + 512 * len(awards),
+    )
+
+
 def standing_awards(context, post) -> list[Award]:
     prefetched = getattr(post, "standing_awards", None)
     if prefetched is not None:
@@ -50,6 +62,9 @@ def standing_awards(context, post) -> list[Award]:
             request._awards_by_post = cache
     if post.pk not in cache:
         batch = {post.pk} | {p.pk for p in _listed_posts(context) if p.pk not in cache}
+        if batch == {post.pk}:  # one post's page: its awards are kept in the course's cache
+            cache[post.pk] = [copy.copy(award) for award in _cached_awards_of(post)]
+            return cache[post.pk]
         for pk in batch:
             cache[pk] = []
         for award in Award.objects.active().filter(post_id__in=batch).for_display():

@@ -1,7 +1,8 @@
-"""The thread most readers share comes from the cache, and each reader still sees exactly their own page.
+"""The parts of the post page most readers share come from the cache; each reader still sees their own page.
 
-With caching on, a reader who moderates nothing gets the thread from the
-course's fragment cache, with Edit and Remove filled in on their own comments.
+With caching on, the article (posts.templatetags.posts.post_article) and, for a
+reader who moderates nothing, the comment section come from the course's
+fragment cache, with Edit, Remove and the CSRF token filled in per reader.
 Every test here compares against what the page says with caching off, or
 checks what a reader would notice: a control on someone else's comment, a
 comment missing after a change.
@@ -18,9 +19,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from awards import services as award_services
 from comments import services as comment_services
 from comments.models import Comment
-from tests.factories import CommentFactory, CourseFactory, MembershipFactory, PostFactory
+from posts import services as post_services
+from posts.models import Tag
+from tests.factories import (
+    AwardTypeFactory,
+    CommentFactory,
+    CourseFactory,
+    EditorialTermFactory,
+    InstructorFactory,
+    MembershipFactory,
+    PostFactory,
+)
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -61,7 +73,12 @@ def busy_post(course, student):
     held = CommentFactory(post=post, author=held_author, status="pending", body="Held words of Harold.")
     CommentFactory(post=post, parent=held, body="A reply under a held comment.")
     CommentFactory(post=post, status="spam", body="Buy cheap essays.")
-    return post, {"writer": writer, "held_author": held_author}
+    post.tags.add(Tag.objects.create(course=course, name="Thaw", slug="thaw"))
+    red_star = AwardTypeFactory(course=course, name="Red star")
+    award_services.award_grant(post=post, award_type=red_star, by=InstructorFactory(course=course).user)
+    editor = MembershipFactory(course=course, display_name="Eddie Editor").user
+    EditorialTermFactory(course=course, member=editor.memberships.get())
+    return post, {"writer": writer, "held_author": held_author, "editor": editor}
 
 
 def test_every_reader_sees_the_same_page_as_without_caching(
@@ -74,6 +91,7 @@ def test_every_reader_sees_the_same_page_as_without_caching(
         "classmate": student,
         "writer of two comments": people["writer"],
         "author of a held comment": people["held_author"],
+        "editor": people["editor"],
         "instructor": instructor,
     }
     url = post.get_absolute_url()
@@ -200,3 +218,45 @@ def test_the_form_from_a_cached_section_carries_a_working_token(busy_post, stude
     )
     assert response.status_code == 302
     assert Comment.objects.filter(post=post, author=student, body="Sent from a cached form.").exists()
+
+
+def test_the_article_shows_changes_to_a_logged_in_reader_on_the_next_request(busy_post, student, instructor):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    before = page(people["writer"], url)
+    assert "Thaw" in before
+    assert "award-banner" in before
+    post.tags.add(Tag.objects.create(course=post.course, name="Gulag returnees", slug="gulag-returnees"))
+    assert "Gulag returnees" in page(people["writer"], url)
+    award = post.awards.get()
+    award_services.award_revoke(award=award, by=instructor)
+    assert "award-banner" not in page(people["writer"], url)
+    membership = student.memberships.get(course=post.course)
+    membership.display_name = "Renamed Rosa"
+    membership.save()
+    assert "Renamed Rosa" in page(people["writer"], url)
+    post_services.post_unpublish(post=post)
+    assert Client().get(url).status_code == 404
+
+
+def test_the_article_needs_few_queries_once_cached(busy_post, student):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    client = Client()
+    client.force_login(student)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "posts_tag" not in tables  # the category line came from the cache
+    assert "posts_category" not in tables
+
+
+def test_a_student_joining_the_editorial_team_gets_the_award_control_on_the_next_request(busy_post, student):
+    post, people = busy_post
+    url = post.get_absolute_url()
+    assert "award-controls" not in page(student, url)
+    EditorialTermFactory(course=post.course, member=student.memberships.get(course=post.course))
+    other = PostFactory(course=post.course, author=people["writer"])
+    assert "award-controls" in page(student, other.get_absolute_url())
+    assert "award-controls" not in page(student, url)  # still their own post: nobody awards their own
