@@ -77,21 +77,26 @@ def find(nodes: list[Node], pk: int) -> Node | None:
 
 # Where the shared section leaves room for one reader: their Edit and Remove on
 # a comment of theirs, and their CSRF token.
-READER_SLOT = re.compile(r"<!--reader:(\d+)-->|__csrf_slot__")
 CSRF_SLOT = "__csrf_slot__"
+SLOTS = re.compile(r"(<!--reader:\d+-->|__csrf_slot__)")
+
+
+def _reader_slot(comment_pk) -> str:
+    return f"<!--reader:{comment_pk}-->"
 
 
 @dataclass(frozen=True)
 class SharedSection:
     """The thread and a blank "Leave a Reply" form, as a reader who moderates nothing here sees them.
 
-    `html` holds a slot in every comment's controls where its author's Edit and
-    Remove go, and one for the CSRF token; `own` lists the approved and pending
+    `parts` is the HTML cut at its slots: text, slot, text, slot, ..., text. There
+    is a slot in every comment's controls where its author's Edit and Remove go,
+    and one for the CSRF token. `own` lists the approved and pending
     comments as (pk, author id, status, created at), so each reader's controls
     can be worked out without loading the thread again.
     """
 
-    html: str
+    parts: tuple[str, ...]
     own: tuple[tuple[int, int, str, object], ...]
 
 
@@ -118,7 +123,7 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
         for c in comments
         if c.author_id is not None and c.status in (Comment.Status.APPROVED, Comment.Status.PENDING)
     )
-    return SharedSection(html, own)
+    return SharedSection(tuple(SLOTS.split(html)), own)
 
 
 def shared_section_for(request, post, access, blank_form) -> str | None:
@@ -135,7 +140,7 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
         post.course.slug,
         f"comments:{post.pk}:{variant}",
         lambda: _render_shared(post, access, logged_in, blank_form),
-        nbytes=lambda section: len(section.html),
+        nbytes=lambda section: sum(map(len, section.parts)),
     )
     reader_pk = user.pk if logged_in else None
     mine = [
@@ -147,7 +152,7 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
         return None
     # The token only where the section has a form: asking for it marks the page as
     # carrying a per-visitor token, which keeps it out of the anonymous page cache.
-    slots = {CSRF_SLOT: get_token(request)} if (mine or CSRF_SLOT in shared.html) else {}
+    slots = {CSRF_SLOT: get_token(request)} if (mine or CSRF_SLOT in shared.parts) else {}
     if mine:
         # A plain context (no context processors): a few of these render per page, so keep them cheap.
         template = get_template("comments/includes/_own_actions.html")
@@ -157,7 +162,8 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
                 can_edit=permissions.can_edit(user, comment),
                 can_remove=permissions.can_remove_own(user, comment),
             )
-            slots[str(comment.pk)] = template.render(
+            slots[_reader_slot(comment.pk)] = template.render(
                 {"node": node, "c": comment, "course": post.course, "csrf_token": slots[CSRF_SLOT]}
             )
-    return READER_SLOT.sub(lambda match: slots.get(match.group(1) or match.group(0), ""), shared.html)
+    parts = shared.parts
+    return "".join(parts[i] if i % 2 == 0 else slots.get(parts[i], "") for i in range(len(parts)))
