@@ -10,7 +10,7 @@ from courses.models import Course
 from posts.models import Post
 
 from . import services
-from .models import Comment, CommentRevision, NotificationPreference, _membership_of_author
+from .models import Comment, CommentRevision, NotificationPreference, membership_of_author
 
 
 class CommentRevisionInline(admin.TabularInline):
@@ -170,7 +170,7 @@ class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("author", "post")
-            .annotate(author_display_name=_membership_of_author("display_name"))
+            .annotate(author_display_name=membership_of_author("display_name"))
         )
 
     @admin.display(description="Comment")

@@ -12,7 +12,7 @@ from posts.models import Post
 BODY_MAX_CHARS = 10_000
 
 
-def _membership_of_author(field: str):
+def membership_of_author(field: str):
     """The commenter's membership column in the post's course, as a subquery of the same query."""
     return Subquery(
         Membership.objects.filter(course=OuterRef("post__course"), user=OuterRef("author")).values(field)[:1]
@@ -44,8 +44,8 @@ class CommentQuerySet(models.QuerySet):
             self.filter(post=post)
             .select_related("author")
             .annotate(
-                author_display_name=_membership_of_author("display_name"),
-                author_role=_membership_of_author("role"),
+                author_display_name=membership_of_author("display_name"),
+                author_role=membership_of_author("role"),
             )
             .order_by("created_at", "pk")
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from courses import permissions as course_permissions
 from courses.models import Membership
 
-from .models import Comment, NotificationPreference, PostMute
+from .models import Comment, NotificationPreference, PostMute, membership_of_author
 
 MUTE_SALT = "comments.mute-post"
 
@@ -72,6 +72,7 @@ def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> 
 def _fresh(comment_pk: int) -> Comment | None:
     return (
         Comment.objects.select_related("post", "post__course", "author", "parent")
+        .annotate(author_display_name=membership_of_author("display_name"))
         .filter(pk=comment_pk)
         .first()
     )

@@ -27,9 +27,10 @@ def _client_ip(request) -> str | None:
 def _visible_post(request, course_slug, post_slug) -> Post:
     """The post, or 404 if this reader may not see it (members-only course, someone's draft)."""
     course = course_permissions.readable_course_or_404(request.user, course_slug)
-    return get_object_or_404(
-        Post.objects.visible_to(request.user).for_detail(), course=course, slug=post_slug
-    )
+    # A plain post: the page shown again with a failed form loads what its article needs itself.
+    post = get_object_or_404(Post.objects.visible_in(course, request.user), slug=post_slug)
+    post.course = course
+    return post
 
 
 def _visible_comment(request, course_slug, pk) -> Comment:

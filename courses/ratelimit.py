@@ -56,10 +56,15 @@ def _key(scope: str, identity: str, limit: Limit, now: float) -> str:
 def check(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None) -> None:
     """Raise RateLimited if any identity has used up any limit of the scope."""
     now = time.time()
-    for identity in filter(None, identities):
-        for limit in limits if limits is not None else limits_for(scope):
-            if (cache.get(_key(scope, identity, limit, now)) or 0) >= limit.most:
-                raise RateLimited(limit)
+    keyed = {
+        _key(scope, identity, limit, now): limit
+        for identity in filter(None, identities)
+        for limit in (limits if limits is not None else limits_for(scope))
+    }
+    used = cache.get_many(list(keyed))  # one round trip for every counter
+    for key, limit in keyed.items():
+        if (used.get(key) or 0) >= limit.most:
+            raise RateLimited(limit)
 
 
 def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None) -> None:
@@ -67,11 +72,11 @@ def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None)
     for identity in filter(None, identities):
         for limit in limits if limits is not None else limits_for(scope):
             key = _key(scope, identity, limit, now)
-            cache.add(key, 0, timeout=limit.window_seconds + 1)
             try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=limit.window_seconds + 1)
+                cache.incr(key)  # the usual case: one round trip
+            except ValueError:  # the window's first attempt (or the counter just expired)
+                if not cache.add(key, 1, timeout=limit.window_seconds + 1):
+                    cache.incr(key)  # another process started it first
 
 
 def hit(scope: str, *identities: str) -> None:

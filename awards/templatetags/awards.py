@@ -63,7 +63,8 @@ def standing_awards(context, post) -> list[Award]:
     if post.pk not in cache:
         batch = {post.pk} | {p.pk for p in _listed_posts(context) if p.pk not in cache}
         if batch == {post.pk}:  # one post's page: its awards are kept in the course's cache
-            cache[post.pk] = [copy.copy(award) for award in _cached_awards_of(post)]
+            # Kept on the post too: the article's banner is rendered without the request.
+            post.standing_awards = cache[post.pk] = [copy.copy(award) for award in _cached_awards_of(post)]
             return cache[post.pk]
         for pk in batch:
             cache[pk] = []
