@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from .cache import cached_row
 from .models import Course, Membership
 
 
@@ -11,7 +12,9 @@ def membership_of(user, course) -> Membership | None:
         return None
     cache = user.__dict__.setdefault("_course_memberships", {})
     if course.pk not in cache:
-        cache[course.pk] = Membership.objects.filter(course=course, user=user).first()
+        # Kept under the course's version: joining, leaving or a new role shows at once.
+        rows = Membership.objects.filter(course=course, user=user)
+        cache[course.pk] = cached_row(course.slug, f"member:{user.pk}", rows)
     return cache[course.pk]
 
 

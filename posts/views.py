@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from courses import permissions, ratelimit
+from courses.cache import cached_row
 from courses.models import Membership
 
 from . import caching, services
@@ -155,9 +156,17 @@ class PostDetailView(CourseMixin, DetailView):
         if not caching.is_enabled():
             return get_object_or_404(self.course_posts().for_detail(), slug=self.kwargs["slug"])
         # The article comes from the fragment cache (post_article), which loads the
-        # author, category and tags itself when it must render again.
-        post = get_object_or_404(self.course_posts(), slug=self.kwargs["slug"])
+        # author, category and tags itself when it must render again; the row
+        # itself is kept under the course's version too.
+        slug = self.kwargs["slug"]
+        post = cached_row(
+            self.course.slug, f"post:{slug}", Post.objects.filter(course=self.course, slug=slug)
+        )
+        if post is None:
+            raise Http404("No such post.")
         post.course = self.course
+        if not post.readable_by(self.request.user):
+            raise Http404("No such post.")
         return post
 
     def get(self, request, *args, **kwargs):

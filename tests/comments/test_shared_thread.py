@@ -260,3 +260,27 @@ def test_a_student_joining_the_editorial_team_gets_the_award_control_on_the_next
     other = PostFactory(course=post.course, author=people["writer"])
     assert "award-controls" in page(student, other.get_absolute_url())
     assert "award-controls" not in page(student, url)  # still their own post: nobody awards their own
+
+
+def test_a_member_removed_from_a_members_only_course_loses_it_on_the_next_request(members_only_course):
+    author = MembershipFactory(course=members_only_course).user
+    reader_membership = MembershipFactory(course=members_only_course)
+    post = PostFactory(course=members_only_course, author=author)
+    client = Client()
+    client.force_login(reader_membership.user)
+    assert client.get(post.get_absolute_url()).status_code == 200
+    assert client.get(post.get_absolute_url()).status_code == 200  # membership and post from the cache
+    reader_membership.delete()
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_made_up_post_address_leaves_nothing_in_the_cache(busy_post, student):
+    post, _people = busy_post
+    client = Client()
+    client.force_login(student)
+    made_up = post.get_absolute_url().replace(post.slug, "no-such-post")
+    assert client.get(made_up).status_code == 404
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:no-such-post") is None
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is None  # not asked yet
+    client.get(post.get_absolute_url())
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is not None
