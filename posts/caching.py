@@ -19,8 +19,10 @@ Caching is on only with a cache shared by every process (see courses/cache.py).
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 from courses.cache import (  # noqa: F401 -- the course version lives in courses; re-exported for its users
     _local_copies,
@@ -69,11 +71,36 @@ def _cacheable_response(request, response) -> bool:
     )
 
 
+def _stored_page(page_key: str, version: str):
+    stored = _local_copies.get(page_key, version)
+    if stored is None:
+        stored = cache.get(page_key)
+        if stored is None or stored[0] != version:
+            return None
+        _local_copies.put(page_key, stored)
+    return stored
+
+
+def _answer(stored) -> HttpResponse:
+    _version, content, headers = stored
+    response = HttpResponse(content, headers=headers)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _keep(page_key: str, version: str, response) -> None:
+    entry = (version, response.content, {k: v for k, v in response.items() if k != "X-Page-Cache"})
+    cache.set(page_key, entry, timeout=PAGE_SECONDS)
+    _local_copies.put(page_key, entry)
+
+
 def cache_anonymous_page(view=None, *, query_params=("page",)):
     """Serve anonymous GETs of a course page (URL kwarg `course_slug`) from the cache.
 
     Requests with other query parameters than `query_params` pass through
-    uncached, so nobody can fill the cache with made-up URLs.
+    uncached, so nobody can fill the cache with made-up URLs. Most hits are
+    answered earlier, by AnonymousPageCacheMiddleware; this decorator answers
+    the rest (an anonymous reader who carries a session cookie) and stores pages.
     """
 
     def decorator(view):
@@ -84,30 +111,66 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             course_slug = kwargs["course_slug"]
             page_key = _page_key(request, course_slug)
             version = course_version(course_slug)
-            stored = _local_copies.get(page_key, version)
-            if stored is None:
-                stored = cache.get(page_key)
-                if stored is not None and stored[0] == version:
-                    _local_copies.put(page_key, stored)
-                else:
-                    stored = None
+            stored = _stored_page(page_key, version)
             if stored is not None:
-                _version, content, headers = stored
-                response = HttpResponse(content, headers=headers)
-                response["X-Page-Cache"] = "hit"
-                return response
+                return _answer(stored)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if _cacheable_response(request, response):
                 # Stored with the version read *before* rendering: if a change lands
                 # meanwhile, the token moves on and this copy is never served.
-                entry = (version, response.content, dict(response.items()))
-                cache.set(page_key, entry, timeout=PAGE_SECONDS)
-                _local_copies.put(page_key, entry)
+                _keep(page_key, version, response)
                 response["X-Page-Cache"] = "miss"
+                response.page_cache_entry = (page_key, version)  # the middleware keeps its final headers
             return response
 
+        wrapped.page_cache_query_params = frozenset(query_params)
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+class AnonymousPageCacheMiddleware:
+    """Answers anonymous readers from the page cache before the rest of the middleware runs.
+
+    It sits right after WhiteNoise, so a hit skips sessions, CSRF,
+    authentication, messages and the building of the CSP header: the stored page
+    keeps the headers the whole stack gave it when it was rendered (the
+    security middleware, outside this one, still adds its own). Only requests
+    carrying neither a session nor a messages cookie are answered here; anyone
+    else goes through the whole stack and cache_anonymous_page decides for them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = self._find(request)
+        if found is not None:
+            page_key, version = found
+            stored = _stored_page(page_key, version)
+            if stored is not None:
+                return _answer(stored)
+        response = self.get_response(request)
+        entry = getattr(response, "page_cache_entry", None)
+        if entry is not None and not response.cookies:
+            _keep(*entry, response)  # again, now with every middleware's headers
+        return response
+
+    @staticmethod
+    def _find(request):
+        """(page key, version) if the request may be answered from the cache here, else None."""
+        if request.method not in ("GET", "HEAD") or not is_enabled():
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        query_params = getattr(match.func, "page_cache_query_params", None)
+        course_slug = match.kwargs.get("course_slug")
+        if query_params is None or course_slug is None or not set(request.GET) <= query_params:
+            return None
+        return _page_key(request, course_slug), course_version(course_slug)

@@ -263,3 +263,26 @@ def test_the_hall_of_fame_shows_a_new_award_on_the_next_request(client, post, in
     cached_twice(client, url)
     award_services.award_revoke(award=award, by=instructor)
     assert post.title not in client.get(url).content.decode()
+
+
+def test_a_hit_is_answered_before_sessions_with_every_header_the_stack_gave_the_page(
+    client, post, django_assert_num_queries
+):
+    first = client.get(post.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):  # no session, no user, no course: the page came from the cache
+        hit = client.get(post.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Vary"):
+        assert hit[header] == first[header], header
+    assert "Cookie" in hit["Vary"]  # shared caches must not hand it to logged-in readers
+
+
+def test_an_anonymous_reader_with_a_session_cookie_gets_the_same_fresh_page(client, post, instructor):
+    cached_twice(client, post.get_absolute_url())
+    client.cookies["sessionid"] = "a-session-that-does-not-exist"
+    page = client.get(post.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"  # answered by the view's decorator, after the session was read
+    comment_services.comment_create(post=post, author=instructor, body="Seen through the decorator too.")
+    assert "Seen through the decorator too." in client.get(post.get_absolute_url()).content.decode()
