@@ -81,6 +81,10 @@ CSRF_SLOT = "__csrf_slot__"
 SLOTS = re.compile(r"(<!--reader:\d+-->|__csrf_slot__)")
 
 
+# The controls are rendered once, for this comment number, and copied per comment.
+SAMPLE_PK = 987654321987
+
+
 def _reader_slot(comment_pk) -> str:
     return f"<!--reader:{comment_pk}-->"
 
@@ -93,11 +97,13 @@ class SharedSection:
     is a slot in every comment's controls where its author's Edit and Remove go,
     and one for the CSRF token. `own` lists the approved and pending
     comments as (pk, author id, status, created at), so each reader's controls
-    can be worked out without loading the thread again.
+    can be worked out without loading the thread again; `controls` holds an
+    approved comment's own controls for comment SAMPLE_PK, with and without Edit.
     """
 
     parts: tuple[str, ...]
     own: tuple[tuple[int, int, str, object], ...]
+    controls: dict[bool, str]
 
 
 def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
@@ -123,7 +129,20 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
         for c in comments
         if c.author_id is not None and c.status in (Comment.Status.APPROVED, Comment.Status.PENDING)
     )
-    return SharedSection(tuple(SLOTS.split(html)), own)
+    template = get_template("comments/includes/_own_actions.html")
+    sample = Comment(pk=SAMPLE_PK, post=post, status=Comment.Status.APPROVED)
+    controls = {
+        can_edit: template.render(
+            {
+                "node": Node(sample, can_edit=can_edit, can_remove=True),
+                "c": sample,
+                "course": post.course,
+                "csrf_token": CSRF_SLOT,
+            }
+        )
+        for can_edit in (True, False)
+    }
+    return SharedSection(tuple(SLOTS.split(html)), own, controls)
 
 
 def shared_section_for(request, post, access, blank_form) -> str | None:
@@ -153,17 +172,14 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
     # The token only where the section has a form: asking for it marks the page as
     # carrying a per-visitor token, which keeps it out of the anonymous page cache.
     slots = {CSRF_SLOT: get_token(request)} if (mine or CSRF_SLOT in shared.parts) else {}
-    if mine:
-        # A plain context (no context processors): a few of these render per page, so keep them cheap.
-        template = get_template("comments/includes/_own_actions.html")
-        for comment in mine:
-            node = Node(
-                comment,
-                can_edit=permissions.can_edit(user, comment),
-                can_remove=permissions.can_remove_own(user, comment),
-            )
-            slots[_reader_slot(comment.pk)] = template.render(
-                {"node": node, "c": comment, "course": post.course, "csrf_token": slots[CSRF_SLOT]}
-            )
+    for comment in mine:
+        # An approved comment of theirs (a pending one went the long way above):
+        # Remove always, Edit within the window. Anything else: the long way.
+        if not permissions.can_remove_own(user, comment):
+            return None
+        controls = shared.controls[permissions.can_edit(user, comment)]
+        slots[_reader_slot(comment.pk)] = controls.replace(str(SAMPLE_PK), str(comment.pk)).replace(
+            CSRF_SLOT, slots[CSRF_SLOT]
+        )
     parts = shared.parts
     return "".join(parts[i] if i % 2 == 0 else slots.get(parts[i], "") for i in range(len(parts)))
