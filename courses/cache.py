@@ -42,6 +42,9 @@ def is_enabled() -> bool:
     return settings.CACHES["default"]["BACKEND"] not in _PROCESS_LOCAL_BACKENDS
 
 
+NO_VERSION_YET = "none"  # nothing is ever stored under it
+
+
 def _version_key(course_slug: str) -> str:
     return f"pagecache:version:{course_slug}"
 
@@ -71,14 +74,28 @@ def course_version(course_slug: str) -> str:
     remembered = getattr(_this_request, "versions", None)
     if remembered is not None and course_slug in remembered:
         return remembered[course_slug]
-    key = _version_key(course_slug)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _new_token(), timeout=VERSION_SECONDS)
-        version = cache.get(key) or "none"
+    version = cache.get(_version_key(course_slug)) or NO_VERSION_YET
     if remembered is not None:
         remembered[course_slug] = version
     return version
+
+
+def version_to_store_under(course_slug: str, version: str) -> str | None:
+    """The version a piece rendered under `version` may be stored with, or None: do not store it.
+
+    A course gets its token only when something is first stored for it, so a
+    made-up course slug leaves no key behind. If another process made the token
+    (or bumped it) since `version` was read, the piece may predate a change.
+    """
+    if version != NO_VERSION_YET:
+        return version
+    token = _new_token()
+    if not cache.add(_version_key(course_slug), token, timeout=VERSION_SECONDS):
+        return None
+    remembered = getattr(_this_request, "versions", None)
+    if remembered is not None:
+        remembered[course_slug] = token
+    return token
 
 
 def bump_course_version(course_slug: str) -> None:
@@ -153,9 +170,13 @@ def cached_fragment(course_slug: str, name: str, render, *, nbytes=len, keep_non
         stored = cache.get(key)
         if stored is None or stored[0] != version:
             # Stored under the version read *before* rendering, as whole pages are.
-            stored = (version, render())
-            if stored[1] is None and not keep_none:
+            value = render()
+            if value is None and not keep_none:
                 return None
+            version = version_to_store_under(course_slug, version)
+            if version is None:
+                return value
+            stored = (version, value)
             cache.set(key, stored, timeout=PIECE_SECONDS)
         _local_copies.put(key, stored, nbytes(stored[1]))
     return stored[1]

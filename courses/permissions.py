@@ -37,10 +37,10 @@ def is_instructor(user, course) -> bool:
 
 def readable_course_or_404(user, course_slug) -> Course:
     """The course, or 404 for anyone who may not read it (a members-only course stays hidden)."""
-    try:
-        course = Course.objects.get(slug=course_slug)
-    except Course.DoesNotExist:
-        raise Http404("No such course.") from None
+    # Kept under the course's own version: a rename or a change of visibility bumps it.
+    course = cached_row(course_slug, "course", Course.objects.filter(slug=course_slug))
+    if course is None:
+        raise Http404("No such course.")
     if not can_read(user, course):
         raise Http404("No such course.")
     return course

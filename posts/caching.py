@@ -31,6 +31,7 @@ from courses.cache import (  # noqa: F401 -- the course version lives in courses
     cached_fragment,
     course_version,
     is_enabled,
+    version_to_store_under,
 )
 
 PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
@@ -88,10 +89,14 @@ def _answer(stored) -> HttpResponse:
     return response
 
 
-def _keep(page_key: str, version: str, response) -> None:
-    entry = (version, response.content, {k: v for k, v in response.items() if k != "X-Page-Cache"})
-    cache.set(page_key, entry, timeout=PAGE_SECONDS)
-    _local_copies.put(page_key, entry)
+def _keep(page_key: str, course_slug: str, version: str, response) -> str | None:
+    """Store the page rendered under `version`; the version it was stored with, or None if it was not."""
+    version = version_to_store_under(course_slug, version)
+    if version is not None:
+        entry = (version, response.content, {k: v for k, v in response.items() if k != "X-Page-Cache"})
+        cache.set(page_key, entry, timeout=PAGE_SECONDS)
+        _local_copies.put(page_key, entry)
+    return version
 
 
 def cache_anonymous_page(view=None, *, query_params=("page",)):
@@ -120,9 +125,11 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if _cacheable_response(request, response):
                 # Stored with the version read *before* rendering: if a change lands
                 # meanwhile, the token moves on and this copy is never served.
-                _keep(page_key, version, response)
+                stored_under = _keep(page_key, course_slug, version, response)
                 response["X-Page-Cache"] = "miss"
-                response.page_cache_entry = (page_key, version)  # the middleware keeps its final headers
+                if stored_under is not None:
+                    # The middleware keeps it again with its final headers, under the same version.
+                    response.page_cache_entry = (page_key, course_slug, stored_under)
             return response
 
         wrapped.page_cache_query_params = frozenset(query_params)

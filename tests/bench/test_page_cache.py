@@ -286,3 +286,22 @@ def test_an_anonymous_reader_with_a_session_cookie_gets_the_same_fresh_page(clie
     assert page["X-Page-Cache"] == "hit"  # answered by the view's decorator, after the session was read
     comment_services.comment_create(post=post, author=instructor, body="Seen through the decorator too.")
     assert "Seen through the decorator too." in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_made_up_course_address_leaves_nothing_in_the_cache(client, student, logged_in):
+    if logged_in:
+        client.force_login(student)
+    for url in ("/c/no-such-course/", "/c/no-such-course/2026/1/2/no-such-post/"):
+        assert client.get(url).status_code == 404
+    assert cache.get("pagecache:version:no-such-course") is None
+    assert cache.get("pagecache:fragment:no-such-course:course") is None
+
+
+def test_a_course_turned_members_only_is_refused_to_outsiders_on_the_next_request(client, post, outsider):
+    client.force_login(outsider)
+    assert client.get(post.get_absolute_url()).status_code == 200
+    assert client.get(post.get_absolute_url()).status_code == 200  # the course now comes from the cache
+    post.course.visibility = "members"
+    post.course.save()
+    assert client.get(post.get_absolute_url()).status_code == 404
