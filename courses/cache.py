@@ -14,6 +14,7 @@ seen by one gunicorn worker would not reach the others. So caching is on only
 with a shared backend, unless settings.ANONYMOUS_PAGE_CACHE says otherwise.
 """
 
+import functools
 import threading
 import uuid
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import router, transaction
 from django.dispatch import receiver
 
 PIECE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
@@ -182,18 +183,27 @@ def cached_fragment(course_slug: str, name: str, render, *, nbytes=len, keep_non
     return stored[1]
 
 
-def cached_row(course_slug: str, name: str, queryset):
-    """The one row of `queryset` (or None), kept under the course's version; a fresh instance each call.
+def cached_row(course_slug: str, name: str, model, **filters):
+    """The one row of `model` matching `filters` (or None), kept under the course's version.
 
-    Rows are kept as their column values, so a caller may change the instance it
-    gets without touching what the next request reads.
+    Rows are kept as their column values and a fresh instance is built on each
+    call, so a caller may change it without touching what the next request
+    reads. The query is only built when the row must be read again.
     """
-    model = queryset.model
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = _column_names(model)
     values = cached_fragment(
-        course_slug, name, lambda: queryset.values_list(*names).first(), nbytes=_row_size, keep_none=False
+        course_slug,
+        name,
+        lambda: model._default_manager.filter(**filters).values_list(*names).first(),
+        nbytes=_row_size,
+        keep_none=False,
     )
-    return None if values is None else model.from_db(queryset.db, names, values)
+    return None if values is None else model.from_db(router.db_for_read(model), names, values)
+
+
+@functools.cache
+def _column_names(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _row_size(values) -> int:

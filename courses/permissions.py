@@ -13,8 +13,7 @@ def membership_of(user, course) -> Membership | None:
     cache = user.__dict__.setdefault("_course_memberships", {})
     if course.pk not in cache:
         # Kept under the course's version: joining, leaving or a new role shows at once.
-        rows = Membership.objects.filter(course=course, user=user)
-        cache[course.pk] = cached_row(course.slug, f"member:{user.pk}", rows)
+        cache[course.pk] = cached_row(course.slug, f"member:{user.pk}", Membership, course=course, user=user)
     return cache[course.pk]
 
 
@@ -38,7 +37,7 @@ def is_instructor(user, course) -> bool:
 def readable_course_or_404(user, course_slug) -> Course:
     """The course, or 404 for anyone who may not read it (a members-only course stays hidden)."""
     # Kept under the course's own version: a rename or a change of visibility bumps it.
-    course = cached_row(course_slug, "course", Course.objects.filter(slug=course_slug))
+    course = cached_row(course_slug, "course", Course, slug=course_slug)
     if course is None:
         raise Http404("No such course.")
     if not can_read(user, course):

@@ -159,9 +159,7 @@ class PostDetailView(CourseMixin, DetailView):
         # author, category and tags itself when it must render again; the row
         # itself is kept under the course's version too.
         slug = self.kwargs["slug"]
-        post = cached_row(
-            self.course.slug, f"post:{slug}", Post.objects.filter(course=self.course, slug=slug)
-        )
+        post = cached_row(self.course.slug, f"post:{slug}", Post, course=self.course, slug=slug)
         if post is None:
             raise Http404("No such post.")
         post.course = self.course
