@@ -162,6 +162,9 @@ def main():
     )
 
 
+BENCH_COMMENT_PREFIX = "Benchmark comment "  # what bench/wrk/bench.lua posts
+
+
 def count_comments(post_id, author_ids):
     """How many comments those members have on that post (to check none were lost)."""
     import django
@@ -172,8 +175,28 @@ def count_comments(post_id, author_ids):
     return Comment.objects.filter(post_id=post_id, author_id__in=author_ids).count()
 
 
+def remove_bench_comments():
+    """Delete what earlier comment-posting runs added, so the data stays the size generate_data made."""
+    import django
+
+    django.setup()
+    from comments.models import Comment
+    from comments.services import recount
+    from posts.models import Post
+
+    added = Comment.objects.filter(body__startswith=BENCH_COMMENT_PREFIX)
+    posts = list(Post.objects.filter(pk__in=added.values("post_id")))
+    removed = added.count()
+    added.delete()
+    for post in posts:
+        recount(post=post)
+    print(removed)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "count":
+    if len(sys.argv) > 1 and sys.argv[1] == "cleanup":
+        remove_bench_comments()
+    elif len(sys.argv) > 1 and sys.argv[1] == "count":
         print(count_comments(int(sys.argv[2]), [int(x) for x in sys.argv[3].split(",")]))
     else:
         main()

@@ -298,6 +298,10 @@ def run_scale(scale, args, redis):
     env = django_env(db_url, redis.url, port)
     log(f"{scale}: data ({db_url.split('@')[-1]})")
     build_seconds = build_data(scale, env)
+    cleanup = [PYTHON, "-m", "bench.prepare", "cleanup"]
+    out = subprocess.run(cleanup, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    removed = out.stdout.strip().splitlines()[-1]
+    log(f"{scale}: removed {removed} comments left by earlier comment-posting runs")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     log(f"{scale}: queries, render times, plans, sessions")
     prepared = json.loads(
