@@ -284,3 +284,15 @@ def test_a_made_up_post_address_leaves_nothing_in_the_cache(busy_post, student):
     assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is None  # not asked yet
     client.get(post.get_absolute_url())
     assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is not None
+
+
+def test_a_logged_in_post_page_from_the_cache_asks_the_database_for_the_reader_only(
+    busy_post, django_assert_num_queries
+):
+    post, people = busy_post
+    client = Client()
+    client.force_login(people["writer"])  # with own comments to fill in, the usual case
+    url = post.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(2):  # the session (kept in Redis in production) and the user
+        assert client.get(url).status_code == 200
