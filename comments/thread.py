@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -77,8 +78,11 @@ def find(nodes: list[Node], pk: int) -> Node | None:
 
 # Where the shared section leaves room for one reader: their Edit and Remove on
 # a comment of theirs, and their CSRF token.
-CSRF_SLOT = "__csrf_slot__"
-SLOTS = re.compile(r"(<!--reader:\d+-->|__csrf_slot__)")
+# The CSRF slot is a random word made for each render: a fixed one could be typed
+# into a comment, whose readers would then each find their token in its link.
+# (A reader slot is an HTML comment, which nothing a user writes can produce:
+# Markdown shows raw HTML as text and templates escape every other string.)
+READER_SLOT = r"<!--reader:\d+-->"
 
 
 # The controls are rendered once, for this comment number, and copied per comment.
@@ -95,7 +99,7 @@ class SharedSection:
 
     `parts` is the HTML cut at its slots: text, slot, text, slot, ..., text. There
     is a slot in every comment's controls where its author's Edit and Remove go,
-    and one for the CSRF token. `own` lists the approved and pending
+    and `csrf_slot` wherever the CSRF token goes. `own` lists the approved and pending
     comments as (pk, author id, status, created at), so each reader's controls
     can be worked out without loading the thread again; `controls` holds an
     approved comment's own controls for comment SAMPLE_PK, with and without Edit.
@@ -104,9 +108,11 @@ class SharedSection:
     parts: tuple[str, ...]
     own: tuple[tuple[int, int, str, object], ...]
     controls: dict[bool, str]
+    csrf_slot: str
 
 
 def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
+    csrf_slot = f"csrfslot{secrets.token_hex(16)}"
     comments = list(Comment.objects.for_thread(post))
     nodes = build_thread(comments, user=AnonymousUser(), moderator=False)
     html = render_to_string(
@@ -121,7 +127,7 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
             "form": blank_form,
             "logged_in": logged_in,
             "reader_slots": True,
-            "csrf_token": CSRF_SLOT,
+            "csrf_token": csrf_slot,
         },
     )
     own = tuple(
@@ -137,12 +143,13 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
                 "node": Node(sample, can_edit=can_edit, can_remove=True),
                 "c": sample,
                 "course": post.course,
-                "csrf_token": CSRF_SLOT,
+                "csrf_token": csrf_slot,
             }
         )
         for can_edit in (True, False)
     }
-    return SharedSection(tuple(SLOTS.split(html)), own, controls)
+    slots = re.compile(f"({READER_SLOT}|{csrf_slot})")
+    return SharedSection(tuple(slots.split(html)), own, controls, csrf_slot)
 
 
 def shared_section_for(request, post, access, blank_form) -> str | None:
@@ -171,7 +178,8 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
         return None
     # The token only where the section has a form: asking for it marks the page as
     # carrying a per-visitor token, which keeps it out of the anonymous page cache.
-    slots = {CSRF_SLOT: get_token(request)} if (mine or CSRF_SLOT in shared.parts) else {}
+    csrf_slot = shared.csrf_slot
+    slots = {csrf_slot: get_token(request)} if (mine or csrf_slot in shared.parts) else {}
     for comment in mine:
         # An approved comment of theirs (a pending one went the long way above):
         # Remove always, Edit within the window. Anything else: the long way.
@@ -179,7 +187,7 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
             return None
         controls = shared.controls[permissions.can_edit(user, comment)]
         slots[_reader_slot(comment.pk)] = controls.replace(str(SAMPLE_PK), str(comment.pk)).replace(
-            CSRF_SLOT, slots[CSRF_SLOT]
+            csrf_slot, slots[csrf_slot]
         )
     parts = shared.parts
     return "".join(parts[i] if i % 2 == 0 else slots.get(parts[i], "") for i in range(len(parts)))

@@ -296,3 +296,16 @@ def test_a_logged_in_post_page_from_the_cache_asks_the_database_for_the_reader_o
     client.get(url)
     with django_assert_num_queries(2):  # the session (kept in Redis in production) and the user
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("marker", ["__csrf_slot__", "csrfslot0123456789abcdef0123456789abcdef"])
+def test_no_text_a_commenter_types_can_pull_another_readers_token_into_a_comment(busy_post, student, marker):
+    post, people = busy_post
+    CommentFactory(post=post, author=people["writer"], body=f"[my notes](https://notes.example/?t={marker})")
+    url = post.get_absolute_url()
+    for _ in range(2):  # rendered, then from the cache
+        html = page(student, url)
+        assert f'href="https://notes.example/?t={marker}"' in html
+    anonymous = Client()
+    anonymous.get(url)
+    assert anonymous.get(url)["X-Page-Cache"] == "hit"  # no token was asked for on the anonymous page
