@@ -104,8 +104,9 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
 
     Requests with other query parameters than `query_params` pass through
     uncached, so nobody can fill the cache with made-up URLs. Most hits are
-    answered earlier, by AnonymousPageCacheMiddleware; this decorator answers
-    the rest (an anonymous reader who carries a session cookie) and stores pages.
+    answered earlier, by AnonymousPageCacheMiddleware, which also stores the
+    pages; this decorator answers the rest (an anonymous reader who carries a
+    session cookie) and marks which responses may be stored.
     """
 
     def decorator(view):
@@ -123,13 +124,11 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if _cacheable_response(request, response):
-                # Stored with the version read *before* rendering: if a change lands
-                # meanwhile, the token moves on and this copy is never served.
-                stored_under = _keep(page_key, course_slug, version, response)
+                # AnonymousPageCacheMiddleware stores it once every middleware has
+                # added its headers, under the version read *before* rendering: if
+                # a change lands meanwhile, the token moves on and it is never served.
                 response["X-Page-Cache"] = "miss"
-                if stored_under is not None:
-                    # The middleware keeps it again with its final headers, under the same version.
-                    response.page_cache_entry = (page_key, course_slug, stored_under)
+                response.page_cache_entry = (page_key, course_slug, version)
             return response
 
         wrapped.page_cache_query_params = frozenset(query_params)
@@ -161,8 +160,11 @@ class AnonymousPageCacheMiddleware:
                 return _answer(stored)
         response = self.get_response(request)
         entry = getattr(response, "page_cache_entry", None)
-        if entry is not None and not response.cookies:
-            _keep(*entry, response)  # again, now with every middleware's headers
+        if entry is not None:
+            # The view found it cacheable (no CSRF token, no messages); cookies an
+            # outer middleware sets, such as a stale session cookie's deletion, are
+            # the visitor's own and not part of what is stored.
+            _keep(*entry, response)
         return response
 
     @staticmethod

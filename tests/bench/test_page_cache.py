@@ -5,13 +5,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.cache import SessionStore
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from awards import services as award_services
 from comments import services as comment_services
 from courses.models import Membership
 from posts import services as post_services
-from posts.caching import _LocalCopies, bump_course_version, cache_anonymous_page
+from posts.caching import (
+    AnonymousPageCacheMiddleware,
+    _LocalCopies,
+    bump_course_version,
+    cache_anonymous_page,
+)
 from tests.factories import (
     AwardTypeFactory,
     CommentFactory,
@@ -229,7 +235,7 @@ def test_a_page_rendered_while_a_change_lands_is_never_served(rf, course):
         request = rf.get("/")
         request.user = AnonymousUser()
         request.session = SessionStore()
-        return view(request, course_slug=course.slug)
+        return AnonymousPageCacheMiddleware(lambda request: view(request, course_slug=course.slug))(request)
 
     assert get().content == b"render 1"
     assert get().content == b"render 2"  # the copy from before the change was not served
@@ -305,3 +311,15 @@ def test_a_course_turned_members_only_is_refused_to_outsiders_on_the_next_reques
     post.course.visibility = "members"
     post.course.save()
     assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_page_first_asked_for_with_a_stale_session_cookie_is_stored_with_all_its_headers(client, post):
+    """A stale cookie's deletion must not leave a copy without CSP or Vary for everyone after."""
+    stale = Client()
+    stale.cookies["sessionid"] = "expired-or-cleared-session"
+    first = stale.get(post.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    hit = client.get(post.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Vary"):
+        assert hit[header] == first[header], header
