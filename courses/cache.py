@@ -16,6 +16,7 @@ with a shared backend, unless settings.ANONYMOUS_PAGE_CACHE says otherwise.
 
 import functools
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
@@ -31,6 +32,7 @@ _PROCESS_LOCAL_BACKENDS = (
     "django.core.cache.backends.dummy.DummyCache",
 )
 LOCAL_COPIES_BYTES = 16 * 1024 * 1024  # per process: bounds the worker's memory
+LOCAL_COPY_SECONDS = 60
 # A version that expires is replaced by a new one, which only makes the course's
 # pieces stale: the timeout bounds the keys that made-up course slugs leave behind.
 VERSION_SECONDS = 24 * 3600
@@ -119,18 +121,27 @@ def bump_course_version(course_slug: str) -> None:
 
 
 class _LocalCopies:
-    """Recently served pages of this process, least recently used dropped first, bounded in bytes."""
+    """Recently used pieces of this process, least recently used dropped first, bounded in bytes and time.
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes, self.size = max_bytes, 0
+    The time bound matters for what no bump catches (a post scheduled for later
+    appearing): a copy is used for `seconds` at most, so such a change shows
+    within PIECE_SECONDS (the shared copy) plus that.
+    """
+
+    def __init__(self, max_bytes: int, seconds: float = LOCAL_COPY_SECONDS):
+        self.max_bytes, self.size, self.seconds = max_bytes, 0, seconds
         self.pages: OrderedDict[str, tuple] = OrderedDict()
         self.sizes: dict[str, int] = {}
+        self.deadlines: dict[str, float] = {}
         self.lock = threading.Lock()  # gunicorn may run threads
 
     def get(self, key: str, version: str):
         with self.lock:
             entry = self.pages.get(key)
             if entry is None or entry[0] != version:
+                return None
+            if time.monotonic() > self.deadlines[key]:
+                self._drop(key)
                 return None
             self.pages.move_to_end(key)
             return entry
@@ -139,15 +150,18 @@ class _LocalCopies:
         """Keep `entry` (its version first); `nbytes` is its size, by default len(entry[1])."""
         nbytes = len(entry[1]) if nbytes is None else nbytes
         with self.lock:
-            old = self.pages.pop(key, None)
-            if old is not None:
-                self.size -= self.sizes.pop(key)
+            if key in self.pages:
+                self._drop(key)
             self.pages[key] = entry
             self.sizes[key] = nbytes
+            self.deadlines[key] = time.monotonic() + self.seconds
             self.size += nbytes
             while self.size > self.max_bytes and self.pages:
-                dropped_key, _dropped = self.pages.popitem(last=False)
-                self.size -= self.sizes.pop(dropped_key)
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: str) -> None:
+        del self.pages[key], self.deadlines[key]
+        self.size -= self.sizes.pop(key)
 
 
 _local_copies = _LocalCopies(LOCAL_COPIES_BYTES)

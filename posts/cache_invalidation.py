@@ -7,6 +7,7 @@ status with QuerySet.update(), which sends no signal); a service that ever
 does must call bump_course_version itself.
 """
 
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -79,6 +80,16 @@ def _course_part_changed(sender, instance, raw=False, **kwargs):
         bump_course_version(course.slug)
     else:
         _bump_course_id(instance.course_id)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache-user-saved")
+def _user_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A username shows where a member has no display name. Logging in saves only
+    # last_login: that changes nothing the pages show.
+    if raw or not is_enabled() or (update_fields is not None and "username" not in update_fields):
+        return
+    for slug in Course.objects.filter(memberships__user=instance).values_list("slug", flat=True):
+        bump_course_version(slug)
 
 
 @receiver(post_save, sender=Post, dispatch_uid="pagecache-post-saved")

@@ -323,3 +323,36 @@ def test_a_page_first_asked_for_with_a_stale_session_cookie_is_stored_with_all_i
     assert hit["X-Page-Cache"] == "hit"
     for header in ("Content-Security-Policy", "X-Frame-Options", "Vary"):
         assert hit[header] == first[header], header
+
+
+def test_a_process_copy_is_used_for_a_bounded_time_even_if_no_change_bumps_it(monkeypatch):
+    """A post scheduled for later appears without any bump: copies must not outlive their time."""
+    import courses.cache
+
+    now = [1000.0]
+    monkeypatch.setattr(courses.cache.time, "monotonic", lambda: now[0])
+    copies = _LocalCopies(max_bytes=1000, seconds=60)
+    copies.put("front", ("v1", b"without the scheduled post", {}))
+    now[0] += 59
+    assert copies.get("front", "v1") is not None
+    now[0] += 2
+    assert copies.get("front", "v1") is None
+    assert copies.size == 0
+
+
+def test_a_renamed_account_shows_its_new_name_where_it_has_no_display_name(client, course):
+    author = MembershipFactory(course=course, display_name="").user
+    post = PostFactory(course=course, author=author)
+    assert author.username in cached_twice(client, post.get_absolute_url()).content.decode()
+    author.username = "renamed-by-the-admin"
+    author.save()
+    assert "renamed-by-the-admin" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_logging_in_leaves_the_course_cache_alone(client, post, student):
+    cached_twice(client, post.get_absolute_url())
+    version = cache.get(f"pagecache:version:{post.course.slug}")
+    student.set_password("a long enough passphrase")
+    student.save(update_fields=["password"])
+    assert client.login(username=student.username, password="a long enough passphrase")
+    assert cache.get(f"pagecache:version:{post.course.slug}") == version
