@@ -99,7 +99,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://coursesite")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "coursesite.redis_cache.ReusingRedisCache"
+    CACHES["default"]["BACKEND"] = "coursesite.redis_cache.RedisCache"
 # With a cache shared by every process (Redis), sessions are read from it and
 # written through to the database; a per-process cache cannot hold them.
 if CACHES["default"]["BACKEND"] not in (
