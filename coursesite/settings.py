@@ -5,6 +5,7 @@ local-memory cache) so `make run` needs nothing else. Production sets
 DJANGO_DEBUG=false and the *_URL variables; see README.md.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -97,6 +98,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
+
+def _code_fingerprint(root: Path = BASE_DIR) -> str:
+    """A short hash of the apps' code, migrations and templates: it changes with every release."""
+    digest = hashlib.sha256()
+    for folder in ("coursesite", "courses", "posts", "comments", "awards", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://coursesite")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "coursesite.redis_cache.RedisCache"
@@ -107,6 +120,10 @@ if CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.dummy.DummyCache",
 ):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Each release of the code gets its own keys: the cache holds pickled pieces
+    # and rows kept as tuples of columns, which code with other classes, columns
+    # or templates must never read. CACHE_KEY_PREFIX overrides it.
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="") or _code_fingerprint())
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
