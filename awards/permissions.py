@@ -5,8 +5,8 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from courses.cache import cached_fragment
 from courses.permissions import is_instructor, membership_of
-from posts.caching import cached_fragment
 
 from .models import AwardType, EditorialTerm
 

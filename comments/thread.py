@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 
-from posts.caching import cached_fragment
+from courses.cache import cached_fragment
 
 from . import permissions
 from .models import Comment
@@ -77,13 +77,12 @@ def find(nodes: list[Node], pk: int) -> Node | None:
 # --- the comment section most readers share ------------------------------------------------------
 
 # Where the shared section leaves room for one reader: their Edit and Remove on
-# a comment of theirs, and their CSRF token.
-# The CSRF slot is a random word made for each render: a fixed one could be typed
-# into a comment, whose readers would then each find their token in its link.
+# a comment of theirs, and their CSRF token. The CSRF slot is a random word made
+# for each render: a fixed one could be typed into a comment, whose readers
+# would then each find their token in its link.
 # (A reader slot is an HTML comment, which nothing a user writes can produce:
 # Markdown shows raw HTML as text and templates escape every other string.)
 READER_SLOT = r"<!--reader:\d+-->"
-
 
 # The controls are rendered once, for this comment number, and copied per comment.
 SAMPLE_PK = 987654321987
@@ -111,7 +110,7 @@ class SharedSection:
     csrf_slot: str
 
 
-def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
+def _render_shared(post, access, logged_in, form_class) -> SharedSection:
     csrf_slot = f"csrfslot{secrets.token_hex(16)}"
     comments = list(Comment.objects.for_thread(post))
     nodes = build_thread(comments, user=AnonymousUser(), moderator=False)
@@ -124,7 +123,7 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
             "count": post.comment_count,
             "access": access,
             "moderator": False,
-            "form": blank_form,
+            "form": form_class(),
             "logged_in": logged_in,
             "reader_slots": True,
             "csrf_token": csrf_slot,
@@ -152,7 +151,7 @@ def _render_shared(post, access, logged_in, blank_form) -> SharedSection:
     return SharedSection(tuple(slots.split(html)), own, controls, csrf_slot)
 
 
-def shared_section_for(request, post, access, blank_form) -> str | None:
+def shared_section_for(request, post, access, form_class) -> str | None:
     """The shared section with this reader's slots filled in, or None if theirs differs more.
 
     It differs more when the reader has a comment awaiting moderation here: they
@@ -161,11 +160,11 @@ def shared_section_for(request, post, access, blank_form) -> str | None:
     user = request.user
     logged_in = user.is_authenticated
     # Everything besides the course's data that the shared section depends on.
-    variant = hashlib.sha256(repr((access, logged_in, type(blank_form).__name__)).encode()).hexdigest()[:16]
+    variant = hashlib.sha256(repr((access, logged_in, form_class.__name__)).encode()).hexdigest()[:16]
     shared = cached_fragment(
         post.course.slug,
         f"comments:{post.pk}:{variant}",
-        lambda: _render_shared(post, access, logged_in, blank_form),
+        lambda: _render_shared(post, access, logged_in, form_class),
         nbytes=lambda section: sum(map(len, section.parts)),
     )
     reader_pk = user.pk if logged_in else None

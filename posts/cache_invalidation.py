@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from courses.cache import bump_course_version, is_enabled
 from courses.models import Course, Membership
 
-from .caching import bump_course_version, is_enabled
 from .models import Category, Post, Tag
 
 

@@ -24,15 +24,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-from courses.cache import (  # noqa: F401 -- the course version lives in courses; re-exported for its users
-    _local_copies,
-    _LocalCopies,
-    bump_course_version,
-    cached_fragment,
-    course_version,
-    is_enabled,
-    version_to_store_under,
-)
+from courses.cache import _local_copies, course_version, is_enabled, version_to_store_under
 
 PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage

@@ -14,9 +14,10 @@ from django.views.generic import DetailView, ListView
 
 from courses import permissions, ratelimit
 from courses.cache import cached_row
+from courses.cache import is_enabled as cache_is_enabled
 from courses.models import Membership
 
-from . import caching, services
+from . import services
 from .forms import PostForm
 from .images import ImageRejected, clean_image, too_large_message
 from .markdown import render_post_markdown
@@ -153,7 +154,7 @@ class PostDetailView(CourseMixin, DetailView):
     context_object_name = "post"
 
     def get_object(self, queryset=None):
-        if not caching.is_enabled():
+        if not cache_is_enabled():
             return get_object_or_404(self.course_posts().for_detail(), slug=self.kwargs["slug"])
         # The article comes from the fragment cache (post_article), which loads the
         # author, category and tags itself when it must render again; the row

@@ -9,7 +9,7 @@ from comments import permissions
 from comments.forms import CommentForm, GuestCommentForm
 from comments.models import Comment
 from comments.thread import build_thread, find, shared_section_for
-from posts import caching
+from courses.cache import is_enabled as caching_is_enabled
 
 register = template.Library()
 
@@ -48,8 +48,8 @@ def comment_section(context, post):
     form = context.get("comment_form")
     reply_to_pk = _requested_reply_to(request, form)
 
-    if form is None and reply_to_pk is None and not moderator and caching.is_enabled():
-        shared = shared_section_for(request, post, access, _blank_form(access, None))
+    if form is None and reply_to_pk is None and not moderator and caching_is_enabled():
+        shared = shared_section_for(request, post, access, _form_class(access))
         if shared is not None:
             # Rendered by our templates (which escape) and filled only with our own controls.
             return mark_safe(shared)  # noqa: S308
@@ -80,6 +80,9 @@ def comment_section(context, post):
     )
 
 
+def _form_class(access):
+    return GuestCommentForm if access.as_guest else CommentForm
+
+
 def _blank_form(access, reply_to):
-    form_class = GuestCommentForm if access.as_guest else CommentForm
-    return form_class(initial={"parent": reply_to.pk if reply_to else None})
+    return _form_class(access)(initial={"parent": reply_to.pk if reply_to else None})

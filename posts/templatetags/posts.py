@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from posts import caching
+from courses.cache import cached_fragment
 from posts.models import Post
 
 register = template.Library()
@@ -22,4 +22,4 @@ def post_article(post):
         full = post if hasattr(post, "author_display_name") else Post.objects.for_detail().get(pk=post.pk)
         return render_to_string("posts/includes/_article.html", {"post": full, "course": full.course})
 
-    return caching.cached_fragment(post.course.slug, f"article:{post.pk}", render)
+    return cached_fragment(post.course.slug, f"article:{post.pk}", render)

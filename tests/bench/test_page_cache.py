@@ -10,14 +10,10 @@ from django.urls import reverse
 
 from awards import services as award_services
 from comments import services as comment_services
+from courses.cache import _LocalCopies, bump_course_version
 from courses.models import Membership
 from posts import services as post_services
-from posts.caching import (
-    AnonymousPageCacheMiddleware,
-    _LocalCopies,
-    bump_course_version,
-    cache_anonymous_page,
-)
+from posts.caching import AnonymousPageCacheMiddleware, cache_anonymous_page
 from tests.factories import (
     AwardTypeFactory,
     CommentFactory,

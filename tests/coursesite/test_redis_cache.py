@@ -78,7 +78,7 @@ def test_the_backend_keeps_one_client_and_does_what_django_cache_does(on_redis):
 
 
 def test_pages_and_logged_in_pieces_stay_fresh_on_redis(on_redis, post, student, instructor):
-    from posts.caching import is_enabled
+    from courses.cache import is_enabled
 
     assert is_enabled()
     CommentFactory(post=post, body="The first answer.")
