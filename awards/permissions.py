@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from courses.cache import cached_fragment
+from core.cache import cached_fragment
 from courses.permissions import is_instructor, membership_of
 
 from .models import AwardType, EditorialTerm

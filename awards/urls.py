@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.caching import cache_anonymous_page
+from core.page_cache import cache_anonymous_page
 
 from . import views
 

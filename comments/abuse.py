@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from courses import ratelimit
+from core import ratelimit
 
 # (window in seconds, most comments allowed in it), per user and per address.
 DEFAULT_RATE_LIMITS = ((60, 6), (3600, 60))

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 
-from courses.cache import cached_fragment
+from core.cache import cached_fragment
 
 from . import permissions
 from .models import Comment

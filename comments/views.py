@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core import ratelimit
 from courses import permissions as course_permissions
-from courses import ratelimit
 from posts.models import Post
 from posts.views import PostDetailView
 

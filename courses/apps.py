@@ -1,15 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-INSTRUCTOR_APPS = {"courses", "posts", "comments", "awards"}
-
 
 def _sync_instructors_group(sender, using, **kwargs):
     # Runs after each app's post_migrate, so the last call sees every app's permissions.
     from django.contrib.auth.models import Group
     from django.db import router
 
-    if sender.label not in INSTRUCTOR_APPS or not router.allow_migrate_model(using, Group):
+    if not getattr(sender, "instructor_permissions", None) or not router.allow_migrate_model(using, Group):
         return
     from .services import instructors_group_sync
 
@@ -19,6 +17,18 @@ def _sync_instructors_group(sender, using, **kwargs):
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Courses"
+    # What instructors may do with this app's models in the admin (courses/services.py
+    # gathers every app's list). No adding or deleting courses.
+    instructor_permissions = (
+        "view_course",
+        "change_course",
+        "view_membership",
+        "add_membership",
+        "change_membership",
+        "delete_membership",
+    )
 
     def ready(self):
+        from . import signals  # noqa: F401  (keeps the course's cache version current)
+
         post_migrate.connect(_sync_instructors_group, dispatch_uid="courses.sync_instructors_group")

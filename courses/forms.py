@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 
-from . import ratelimit
+from core import ratelimit
+
 from .models import Course
 
 User = get_user_model()

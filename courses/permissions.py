@@ -2,7 +2,8 @@
 
 from django.http import Http404
 
-from .cache import cached_row
+from core.cache import cached_row
+
 from .models import Course, Membership
 
 

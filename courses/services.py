@@ -48,45 +48,24 @@ def course_rotate_join_code(*, course: Course) -> str:
 
 INSTRUCTORS_GROUP = "Instructors"
 
-# The model permissions an instructor needs in the admin; the admin itself limits
-# every one of them to the courses they teach (courses/admin_scoping.py). No
-# permission on users, no adding or deleting courses, no deleting posts or comments
-# (moderation is a status), no adding awards by hand (they are given through the
-# award service, which checks the rules).
-INSTRUCTOR_PERMISSIONS = [
-    ("courses", "view_course"),
-    ("courses", "change_course"),
-    ("courses", "view_membership"),
-    ("courses", "add_membership"),
-    ("courses", "change_membership"),
-    ("courses", "delete_membership"),
-    ("posts", "view_post"),
-    ("posts", "add_post"),
-    ("posts", "change_post"),
-    ("posts", "view_category"),
-    ("posts", "add_category"),
-    ("posts", "change_category"),
-    ("posts", "view_tag"),
-    ("posts", "add_tag"),
-    ("posts", "change_tag"),
-    ("posts", "delete_tag"),
-    ("comments", "view_comment"),
-    ("comments", "change_comment"),
-    ("comments", "view_commentrevision"),
-    ("awards", "view_awardtype"),
-    ("awards", "add_awardtype"),
-    ("awards", "change_awardtype"),
-    ("awards", "view_award"),
-    ("awards", "change_award"),
-    ("awards", "view_editorialterm"),
-    ("awards", "add_editorialterm"),
-    ("awards", "change_editorialterm"),
-    ("awards", "delete_editorialterm"),
-]
+def instructor_permissions() -> list[tuple[str, str]]:
+    """(app label, codename) of every permission an instructor needs in the admin.
+
+    Each app lists its own in its AppConfig (`instructor_permissions`), so this
+    module names no model of the apps above it. The admin limits every one of
+    them to the courses the instructor teaches (courses/admin_scoping.py).
+    """
+    from django.apps import apps
+
+    return [
+        (config.label, codename)
+        for config in apps.get_app_configs()
+        for codename in getattr(config, "instructor_permissions", ())
+    ]
 
 
 def instructors_group_sync():
-    """The "Instructors" group with every permission of INSTRUCTOR_PERMISSIONS that exists yet.
+    """The "Instructors" group with every permission of instructor_permissions() that exists yet.
 
     Called after every `migrate` (courses/apps.py): permissions are created by
     the post_migrate signal, after all migrations ran, so a data migration alone
@@ -98,7 +77,7 @@ def instructors_group_sync():
 
     group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
     wanted = Q(pk__in=[])
-    for app_label, codename in INSTRUCTOR_PERMISSIONS:
+    for app_label, codename in instructor_permissions():
         wanted |= Q(content_type__app_label=app_label, codename=codename)
     group.permissions.add(*Permission.objects.filter(wanted))
     return group

@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from . import permissions, ratelimit, services
+from core import ratelimit
+
+from . import permissions, services
 from .forms import JoinCourseForm, LimitedPasswordResetForm, LockoutAuthenticationForm, SignUpForm
 from .models import Course
 

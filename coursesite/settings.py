@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "csp",
+    "core",
     "courses",
     "posts",
     "comments",
@@ -48,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions and the rest.
-    "posts.caching.AnonymousPageCacheMiddleware",
+    "core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +113,7 @@ def _code_fingerprint(root: Path = BASE_DIR) -> str:
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://coursesite")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "coursesite.redis_cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "core.redis_cache.RedisCache"
 # With a cache shared by every process (Redis), sessions are read from it and
 # written through to the database; a per-process cache cannot hold them.
 if CACHES["default"]["BACKEND"] not in (

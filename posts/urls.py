@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.page_cache import cache_anonymous_page
+
 from . import views
-from .caching import cache_anonymous_page
 
 app_name = "posts"
 

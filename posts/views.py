@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from courses import permissions, ratelimit
-from courses.cache import cached_row
-from courses.cache import is_enabled as cache_is_enabled
+from core import ratelimit
+from core.cache import cached_row
+from core.cache import is_enabled as cache_is_enabled
+from courses import permissions
 from courses.models import Membership
 
 from . import services

@@ -13,7 +13,7 @@ from django import template
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 
-from courses.cache import cached_fragment
+from core.cache import cached_fragment
 from posts.models import Post
 
 from ..forms import AwardForm

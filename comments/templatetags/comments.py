@@ -9,7 +9,7 @@ from comments import permissions
 from comments.forms import CommentForm, GuestCommentForm
 from comments.models import Comment
 from comments.thread import build_thread, find, shared_section_for
-from courses.cache import is_enabled as caching_is_enabled
+from core.cache import is_enabled as caching_is_enabled
 
 register = template.Library()
 

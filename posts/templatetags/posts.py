@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from courses.cache import cached_fragment
+from core.cache import cached_fragment
 from posts.models import Post
 
 register = template.Library()

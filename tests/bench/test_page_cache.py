@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from awards import services as award_services
 from comments import services as comment_services
-from courses.cache import _LocalCopies, bump_course_version
+from core.cache import _LocalCopies, bump_course_version
+from core.page_cache import AnonymousPageCacheMiddleware, cache_anonymous_page
 from courses.models import Membership
 from posts import services as post_services
-from posts.caching import AnonymousPageCacheMiddleware, cache_anonymous_page
 from tests.factories import (
     AwardTypeFactory,
     CommentFactory,
@@ -323,10 +323,10 @@ def test_a_page_first_asked_for_with_a_stale_session_cookie_is_stored_with_all_i
 
 def test_a_process_copy_is_used_for_a_bounded_time_even_if_no_change_bumps_it(monkeypatch):
     """A post scheduled for later appears without any bump: copies must not outlive their time."""
-    import courses.cache
+    import core.cache
 
     now = [1000.0]
-    monkeypatch.setattr(courses.cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(core.cache.time, "monotonic", lambda: now[0])
     copies = _LocalCopies(max_bytes=1000, seconds=60)
     copies.put("front", ("v1", b"without the scheduled post", {}))
     now[0] += 59

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments import services as comment_services
-from coursesite import redis_cache
+from core import redis_cache
 from tests.factories import CommentFactory
 
 INSTALL_HINT = "apt-get install -y redis-server"
@@ -53,7 +53,7 @@ def redis_url():
 
 @pytest.fixture
 def on_redis(settings, redis_url):
-    backend = "coursesite.redis_cache.RedisCache"
+    backend = "core.redis_cache.RedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": redis_url}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.ANONYMOUS_PAGE_CACHE = None  # decided by the backend: a shared one turns caching on
@@ -78,7 +78,7 @@ def test_the_backend_keeps_one_client_and_does_what_django_cache_does(on_redis):
 
 
 def test_pages_and_logged_in_pieces_stay_fresh_on_redis(on_redis, post, student, instructor):
-    from courses.cache import is_enabled
+    from core.cache import is_enabled
 
     assert is_enabled()
     CommentFactory(post=post, body="The first answer.")
@@ -108,7 +108,7 @@ def redis_down(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again when the block ends: connections are refused
-    backend = "coursesite.redis_cache.RedisCache"
+    backend = "core.redis_cache.RedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": f"redis://127.0.0.1:{port}/1"}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.ANONYMOUS_PAGE_CACHE = None

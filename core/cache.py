@@ -2,7 +2,7 @@
 
 Each course has a version token in Django's cache. Anything kept here is
 stored with the token current when it was made, and used only while the token
-is unchanged, so bumping the token (posts/cache_invalidation.py does it on any
+is unchanged, so bumping the token (each app's signals.py does it on any
 change to what the course's pages show) makes all of it stale at once. Each
 process also keeps its own copies of what it used lately: a copy is used only
 if its token equals the one just read from the shared cache, so the usual hit

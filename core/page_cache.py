@@ -1,9 +1,9 @@
 """Whole-page caching for anonymous readers of a course, never stale after a change.
 
-Pages are kept under the course's version token (courses/cache.py): a cached
+Pages are kept under the course's version token (core/cache.py): a cached
 page is stored with the token current when it was rendered, and served only
 while the token is unchanged, so bumping the token (on any change to what the
-course's pages show: see cache_invalidation.py) makes every cached page of the
+course's pages show: each app's signals.py) makes every cached page of the
 course stale at once. Each process also keeps its own copies of the pages it
 served lately, so the usual hit costs one small round trip.
 
@@ -13,7 +13,7 @@ messages is never stored. Members-only courses need no special case: an
 anonymous reader gets their 404 before anything is rendered, and 404s are not
 stored; a course turned members-only bumps its version.
 
-Caching is on only with a cache shared by every process (see courses/cache.py).
+Caching is on only with a cache shared by every process (see core/cache.py).
 """
 
 import hashlib
@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-from courses.cache import _local_copies, course_version, is_enabled, version_to_store_under
+from core.cache import _local_copies, course_version, is_enabled, version_to_store_under
 
 PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
