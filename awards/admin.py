@@ -1,12 +1,10 @@
-"""Awards in the admin: award types, awards, editorial terms on the course page, and the
-"Give award…" action on posts.
+"""Awards in the admin: award types, awards, and the parts awards add to other admins: the
+editorial team on the course page, and the "Give award…" action and awards column on posts.
 
-`courses` and `posts` own their admins and never import awards, so the editorial
-team inline and the post action are added here to the *registered* CourseAdmin and
-PostAdmin instances (not by unregistering them and registering subclasses: that
-would drop whatever another app added to those instances, and their own URLs and
-scoping stay exactly as written). Instructors see only their courses
-(courses/admin_scoping.py); every grant and revocation goes through awards.services.
+`courses` and `posts` never import awards: coursework/admin.py assembles their
+admins with EditorialTermInline and PostAwardsAdminMixin. Instructors see only
+their courses (courses/admin_scoping.py); every grant and revocation goes
+through awards.services.
 """
 
 from django.contrib import admin, messages
@@ -16,8 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
 from courses.admin_scoping import CourseScopedAdminMixin
-from courses.models import Course, Membership
-from posts.models import Post
+from courses.models import Membership
 
 from . import services
 from .forms import GiveAwardActionForm
@@ -100,12 +97,6 @@ class EditorialTermInline(CourseScopedAdminMixin, admin.TabularInline):
         return formset
 
 
-def _add_editorial_team_inline():
-    course_admin = admin.site.get_model_admin(Course)
-    if EditorialTermInline not in course_admin.inlines:
-        course_admin.inlines = [*course_admin.inlines, EditorialTermInline]
-
-
 @admin.action(description="Give award…", permissions=["change"])
 def give_award(modeladmin, request, queryset):
     """Ask for the award type and a note on an intermediate page, then give it through the service."""
@@ -155,28 +146,25 @@ def give_award(modeladmin, request, queryset):
     return TemplateResponse(request, "awards/admin_give_award.html", context)
 
 
-@admin.display(description="Awards")
-def post_awards_column(post):
-    return format_html_join(" ", "{}", ((symbol_svg(award.award_type),) for award in post.standing_awards))
+class PostAwardsAdminMixin:
+    """For the post admin: the "Give award…" action and the standing awards column.
 
+    The admin that uses it lists `give_award` in `actions` and `awards_column` in
+    `list_display`; the column reads a prefetch, one query for the whole page.
+    """
 
-def _add_post_award_action():
-    post_admin = admin.site.get_model_admin(Post)
-    if give_award not in post_admin.actions:
-        post_admin.actions = [*post_admin.actions, give_award]
-    if post_awards_column not in post_admin.list_display:
-        post_admin.list_display = [*post_admin.list_display, post_awards_column]
-        original_get_queryset = post_admin.get_queryset
+    def get_queryset(self, request):
+        standing = Award.objects.active().for_display()
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("awards", queryset=standing, to_attr="standing_awards"))
+        )
 
-        def get_queryset(request):
-            # The awards column reads a prefetch: one query for the whole page.
-            standing = Award.objects.active().for_display()
-            return original_get_queryset(request).prefetch_related(
-                Prefetch("awards", queryset=standing, to_attr="standing_awards")
-            )
+    @admin.display(description="Awards")
+    def awards_column(self, post):
+        return format_html_join(
+            " ", "{}", ((symbol_svg(award.award_type),) for award in post.standing_awards)
+        )
 
-        post_admin.get_queryset = get_queryset
-
-
-_add_editorial_team_inline()
-_add_post_award_action()
+    give_award = give_award  # the action above, as a method: `actions` names it "give_award"

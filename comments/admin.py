@@ -7,7 +7,6 @@ from django.utils.text import Truncator
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Course
-from posts.models import Post
 
 from . import services
 from .models import Comment, CommentRevision, NotificationPreference, membership_of_author
@@ -149,7 +148,10 @@ class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
 
 class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
-    """The post's comments on its admin page; each links to its own page, where it is moderated."""
+    """The post's comments on its admin page; each links to its own page, where it is moderated.
+
+    The post admin that shows it is assembled in coursework/admin.py.
+    """
 
     model = Comment
     course_path = "post__course"
@@ -180,16 +182,6 @@ class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
     @admin.display(description="Author")
     def who(self, comment):
         return comment.author_name if comment.author_id else f"{comment.guest_name} (guest)"
-
-
-def _add_comments_inline_to_posts():
-    """posts never imports comments: the comments app adds its inline to the registered Post admin."""
-    post_admin = admin.site.get_model_admin(Post)
-    if CommentOnPostInline not in post_admin.inlines:
-        post_admin.inlines = [*post_admin.inlines, CommentOnPostInline]
-
-
-_add_comments_inline_to_posts()
 
 
 @admin.register(NotificationPreference)

@@ -1,20 +1,21 @@
-"""Courses in the admin: the course page with its roster import, join code and participation report.
+"""Courses in the admin: the course page with its roster import and join code.
 
-Instructors see only the courses they teach (courses/admin_scoping.py).
+Instructors see only the courses they teach (courses/admin_scoping.py). The
+CourseAdmin defined here is registered by coursework/admin.py, together with
+the parts the apps above add (the editorial team, the participation report).
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from . import reports, roster, services
+from . import roster, services
 from .admin_scoping import CourseScopedAdminMixin
 from .models import Course, Membership
 
@@ -43,25 +44,6 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class ParticipationForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    by = forms.ChoiceField(
-        label="Rows", choices=[("week", "One per student per week"), ("student", "One per student (totals)")]
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError("The end date is before the start date.")
-            if (end - start).days > reports.MAX_WEEKS * 7:
-                raise forms.ValidationError(f"Choose at most {reports.MAX_WEEKS} weeks.")
-        return cleaned
-
-
-@admin.register(Course)
 class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     course_path = ""  # the course itself
     list_display = ["title", "term", "slug", "visibility", "join_code", "tools"]
@@ -78,11 +60,6 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/roster/", view(self.roster_view), name=f"{prefix}_roster"),
             path(
-                "<path:object_id>/participation/",
-                view(self.participation_view),
-                name=f"{prefix}_participation",
-            ),
-            path(
                 "<path:object_id>/rotate-join-code/",
                 view(require_POST(self.rotate_join_code_view)),
                 name=f"{prefix}_rotate_join_code",
@@ -93,9 +70,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="Tools")
     def tools(self, course):
         return format_html(
-            '<a href="{}">Roster import</a> · <a href="{}">Participation</a>',
-            reverse("admin:courses_course_roster", args=[course.pk]),
-            reverse("admin:courses_course_participation", args=[course.pk]),
+            '<a href="{}">Roster import</a>', reverse("admin:courses_course_roster", args=[course.pk])
         )
 
     @admin.action(description="Rotate the join code of the selected courses", permissions=["change"])
@@ -161,46 +136,6 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         )
         status = 400 if errors or form.errors else 200
         return TemplateResponse(request, "admin/courses/course/roster.html", context, status=status)
-
-    def participation_view(self, request, object_id):
-        course = self._course(request, object_id)
-        if not self.has_view_permission(request, course):
-            raise PermissionDenied
-        start, end = reports.default_range()
-        form = ParticipationForm(
-            request.GET if "start" in request.GET else None,
-            initial={"start": start, "end": end, "by": "week"},
-        )
-        by = "week"
-        if form.is_bound and form.is_valid():
-            start, end, by = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["by"]
-        sort = request.GET.get("sort", "student")
-        report = reports.participation_report(
-            course=course, start=start, end=end, sort=sort, per_week=by == "week"
-        )
-        params = {"start": start.isoformat(), "end": end.isoformat(), "by": by}
-        if request.GET.get("format") == "csv":
-            response = HttpResponse(report.to_csv(), content_type="text/csv; charset=utf-8")
-            filename = f"participation-{course.slug}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        header = []
-        for key, label in report.columns:
-            direction = {key: "ascending", f"-{key}": "descending"}.get(report.sort, "")
-            next_sort = f"-{key}" if direction == "ascending" else key  # a second click reverses
-            header.append(
-                {"label": label, "url": "?" + urlencode({**params, "sort": next_sort}), "sorted": direction}
-            )
-        context = self._context(
-            request,
-            course,
-            "Participation report",
-            form=form,
-            report=report,
-            header=header,
-            csv_url="?" + urlencode({**params, "sort": report.sort, "format": "csv"}),
-        )
-        return TemplateResponse(request, "admin/courses/course/participation.html", context)
 
     def rotate_join_code_view(self, request, object_id):
         course = self._course(request, object_id)

@@ -16,7 +16,7 @@ Which admin pages a user may open at all stays Django's model permissions
 (the "Instructors" group, see courses/services.py).
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import get_user_model
@@ -25,22 +25,6 @@ from django.forms.widgets import Select
 from django.http import Http404, HttpResponseRedirect
 
 from .models import Course
-
-# How each model reaches its course, as a lookup path ("" is the course itself).
-# Models not listed are found by a `course` field; anything else is shown to a
-# scoped user as no choices at all (deny by default).
-COURSE_PATHS = {
-    "courses.course": "",
-    "courses.membership": "course",
-    "posts.post": "course",
-    "posts.category": "course",
-    "posts.tag": "course",
-    "comments.comment": "post__course",
-    "comments.commentrevision": "comment__post__course",
-    "awards.awardtype": "course",
-    "awards.award": "post__course",
-    "awards.editorialterm": "course",
-}
 
 
 def is_scoped(user) -> bool:
@@ -54,9 +38,16 @@ def taught_course_ids(user):
 
 
 def course_path_for(model) -> str | None:
-    label = model._meta.label_lower
-    if label in COURSE_PATHS:
-        return COURSE_PATHS[label]
+    """How `model` reaches its course, as a lookup path ("" is the course itself), or None.
+
+    Each scoped admin declares it (`course_path`); a model without an admin is
+    found by a `course` field. Anything else is shown to a scoped user as no
+    choices at all (deny by default).
+    """
+    if admin.site.is_registered(model):
+        declared = getattr(admin.site.get_model_admin(model), "course_path", None)
+        if declared is not None:
+            return declared
     try:
         model._meta.get_field("course")
     except FieldDoesNotExist:
@@ -85,11 +76,6 @@ class CourseScopedAdminMixin:
     """Put first in the bases of a ModelAdmin or an inline; set `course_path` to the model's course."""
 
     course_path = "course"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # So other admins' choices of this model are scoped the same way.
-        COURSE_PATHS.setdefault(self.model._meta.label_lower, self.course_path)
 
     def is_scoped(self, request) -> bool:
         return is_scoped(request.user)
@@ -184,7 +170,6 @@ def view_on_site(request, content_type_id, object_id):
     Django's own view redirects for any object, which would tell an instructor
     the address (course and post slugs) of another course's posts.
     """
-    from django.contrib import admin
     from django.contrib.admin.exceptions import NotRegistered
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.contenttypes.views import shortcut

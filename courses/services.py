@@ -48,6 +48,7 @@ def course_rotate_join_code(*, course: Course) -> str:
 
 INSTRUCTORS_GROUP = "Instructors"
 
+
 def instructor_permissions() -> list[tuple[str, str]]:
     """(app label, codename) of every permission an instructor needs in the admin.
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "awards",
+    "coursework",
+    "bench",  # its generate_data command builds the benchmark's site
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,9 @@
 """Posts in the admin. Instructors see only their courses' posts (courses/admin_scoping.py);
 publishing goes through posts.services, the same rules as the site.
 
-The comments and awards apps add their own parts (a comments inline, the award
-action and column) to PostAdmin from their admin modules: posts never imports them.
+PostAdmin is registered by coursework/admin.py, with the parts the comments and
+awards apps define (a comments inline, the award action and column): posts never
+imports them.
 """
 
 from django import forms
@@ -41,7 +42,6 @@ class PostAdminForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Post)
 class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     course_path = "course"
     form = PostAdminForm

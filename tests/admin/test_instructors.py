@@ -123,7 +123,9 @@ def test_a_group_deleted_by_hand_comes_back_whole_on_the_next_grant():
     user = UserFactory()
     instructor_grant(user=user)
     assert user.has_perm("courses.change_course")
-    assert Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(instructor_permissions()) == 28
+    assert (
+        Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(instructor_permissions()) == 28
+    )
 
 
 def test_an_instructor_made_a_student_of_their_last_course_leaves_the_admin(client, course_a):

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from courses import reports
 from courses.models import Membership
 from courses.services import instructor_grant
+from coursework import reports
 from posts.models import Post
 from tests.admin.conftest import soup
 from tests.factories import (

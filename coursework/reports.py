@@ -1,9 +1,7 @@
 """What instructors read in the admin: the moderation summary and the participation report.
 
-Both are aggregate queries, a fixed number whatever the size of the class. They
-read the posts, comments and awards apps, which build on courses; their models
-are looked up by name when a report runs, so courses' own modules import none
-of them.
+Both are aggregate queries, a fixed number whatever the size of the class, over
+the posts, comments and awards apps (coursework sits above all three).
 
 A week starts on Monday at midnight in the site's time zone (TIME_ZONE).
 """
@@ -13,22 +11,16 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Length, Replace, Trim, TruncWeek
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Course, Membership
-
-
-def _models():
-    return (
-        apps.get_model("posts", "Post"),
-        apps.get_model("comments", "Comment"),
-        apps.get_model("awards", "Award"),
-    )
+from awards.models import Award
+from comments.models import Comment
+from courses.models import Course, Membership
+from posts.models import Post
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -84,7 +76,6 @@ class CourseSummary:
 
 def moderation_summary(*, user, now: datetime.datetime | None = None) -> list[CourseSummary]:
     """One row per course the user teaches. Two queries, however many courses and students."""
-    Post, Comment, Award = _models()
     now = now or timezone.now()
     since = _midnight(week_start(timezone.localdate(now)))
     published_this_week = Post.objects.published().filter(published_at__gte=since, published_at__lte=now)
@@ -225,7 +216,6 @@ def participation_report(
     per_week: bool = True,
 ) -> ParticipationReport:
     """Per student (and per week), from five aggregate queries whatever the class size."""
-    Post, Comment, Award = _models()
     since, until = _midnight(start), _midnight(end + datetime.timedelta(days=1))
     weeks = []
     week = week_start(start)

@@ -6,8 +6,8 @@ word_count, comment_count) are filled the way the models' save() and the
 comments services fill them, but each distinct Markdown body is rendered once,
 not once per row.
 
-The command lives in `courses` (the bottom of the dependency chain), so it
-names the other apps' models and functions by string and imports none of them.
+The command lives with the benchmark, above every app, so it imports their
+models and the Markdown pipeline plainly.
 """
 
 import argparse
@@ -15,9 +15,8 @@ import contextlib
 import datetime
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -25,10 +24,13 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.module_loading import import_string
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
+from awards.models import Award, AwardType, EditorialTerm
+from comments.models import Comment
 from courses.models import Course, Membership
+from posts import markdown
+from posts.models import Category, Post, Tag
 
 SCALES = {
     "small": {"courses": 1, "students": 30, "posts": 300, "comments": 3000},
@@ -43,7 +45,7 @@ SEED_COMMENTS, SEED_REPLIES = 100, 30
 PROLIFIC_POSTS = 100  # one student per course writes this many (the author-page benchmark)
 AWARD_SHARE = 0.05
 BATCH = 2000
-GENERATED_MODELS = ("posts.Post", "posts.Category", "posts.Tag", "comments.Comment", "awards.Award")
+GENERATED_MODELS = (Post, Category, Tag, Comment, Award)
 TERM_DAYS = 120
 
 FIRST_NAMES = (
@@ -215,7 +217,7 @@ class Command(BaseCommand):
             Builder(size=size, password=password, rng=random.Random(seed), log=self.stdout.write).build()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner now, rather than whenever autovacuum gets to it.
-            models = [Course, Membership, get_user_model(), *(apps.get_model(m) for m in GENERATED_MODELS)]
+            models = [Course, Membership, get_user_model(), *GENERATED_MODELS]
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {tables}")
@@ -223,9 +225,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Generated {summary} in {seconds:.1f} s."))
 
     def _delete_generated(self):
-        Post = apps.get_model("posts", "Post")
-        Comment = apps.get_model("comments", "Comment")
-        Award = apps.get_model("awards", "Award")
         courses = Course.objects.filter(slug__startswith=SLUG_PREFIX)
         with transaction.atomic():
             posts = Post.objects.filter(course__in=courses)
@@ -248,28 +247,13 @@ class Builder:
         self.password_hash = make_password(password)  # hashing is slow on purpose: once for all users
         self.now = timezone.now()
         self.term_start = self.now - datetime.timedelta(days=TERM_DAYS)
-        self.Post = apps.get_model("posts", "Post")
-        self.Category = apps.get_model("posts", "Category")
-        self.Tag = apps.get_model("posts", "Tag")
-        self.Comment = apps.get_model("comments", "Comment")
-        self.AwardType = apps.get_model("awards", "AwardType")
-        self.Award = apps.get_model("awards", "Award")
-        self.EditorialTerm = apps.get_model("awards", "EditorialTerm")
-        # The one Markdown pipeline, named by string (see the module docstring).
-        self.render_post = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
-        self.render_comment = import_string("posts.markdown.render_comment_markdown")
-        self.plain_text = import_string("posts.markdown.plain_text")
-        try:  # the excerpt as Post.save() makes it (newer pipelines have a helper for it)
-            self.excerpt_of = import_string("posts.markdown.excerpt_of")
-        except ImportError:
-            self.excerpt_of = lambda html: Truncator(self.plain_text(html)).words(55)
 
     # --- rendering: once per distinct body ---
 
     def rendered_post(self, body: str) -> Rendered:
-        html = self.render_post(body)
-        text = self.plain_text(html)
-        return Rendered(body, html, self.excerpt_of(html), len(text.split()))
+        html = markdown.render_post_markdown(body)
+        text = markdown.plain_text(html)
+        return Rendered(body, html, markdown.excerpt_of(html), len(text.split()))
 
     def post_bodies(self) -> list[Rendered]:
         bodies = []
@@ -283,7 +267,7 @@ class Builder:
         return bodies
 
     def seed_body(self) -> Rendered:
-        path = apps.get_app_config("posts").path
+        path = Path(markdown.__file__).parent
         with open(f"{path}/demo_data/seed_post.md", encoding="utf-8") as f:
             text = f.read()
         image = '![{alt}](/media/bench/{name}.jpg "{caption} | {credit}")'
@@ -310,9 +294,9 @@ class Builder:
         size = self.size
         post_bodies = self.post_bodies()
         seed_body = self.seed_body()
-        comment_html = [self.render_comment(body) for body in COMMENT_BODIES]
+        comment_html = [markdown.render_comment_markdown(body) for body in COMMENT_BODIES]
         User = get_user_model()
-        with dates_as_given(Course, Membership, self.Post, self.Comment):
+        with dates_as_given(Course, Membership, Post, Comment):
             courses = Course.objects.bulk_create(
                 [
                     Course(
@@ -393,11 +377,11 @@ class Builder:
         seed_body,
         comment_html,
     ):
-        rng, Post = self.rng, self.Post
-        categories = self.Category.objects.bulk_create(
-            [self.Category(course=course, name=name, slug=slugify(name)) for name in CATEGORIES]
+        rng = self.rng
+        categories = Category.objects.bulk_create(
+            [Category(course=course, name=name, slug=slugify(name)) for name in CATEGORIES]
         )
-        tags = self.Tag.objects.bulk_create([self.Tag(course=course, name=name, slug=name) for name in TAGS])
+        tags = Tag.objects.bulk_create([Tag(course=course, name=name, slug=name) for name in TAGS])
 
         # Who writes what: one prolific student, the rest in turn.
         prolific = min(PROLIFIC_POSTS, posts_count // 3)
@@ -449,7 +433,7 @@ class Builder:
             posts, published, seed_index, comments_count, len(students) + 1, course.max_comment_depth
         )
         for planned in plan:
-            if planned.status == self.Comment.Status.APPROVED:
+            if planned.status == Comment.Status.APPROVED:
                 posts[planned.post_index].comment_count += 1
         posts = Post.objects.bulk_create(posts, batch_size=BATCH)
 
@@ -467,7 +451,7 @@ class Builder:
 
     def _plan_comments(self, posts, published, seed_index, total, people, max_depth):
         """Decide every comment before writing, so posts go in with their comment_count."""
-        rng, Status = self.rng, self.Comment.Status
+        rng, Status = self.rng, Comment.Status
         plan: list[PlannedComment] = []
 
         def add(post_index, parent=None):
@@ -540,7 +524,7 @@ class Builder:
         Ids are given in thread order (each level oldest first), so a reply's parent id
         is known before the reply is written.
         """
-        Comment, ops = self.Comment, connection.ops
+        ops = connection.ops
         order = sorted(range(len(plan)), key=lambda i: (plan[i].depth, plan[i].created_at))
         first_id = (Comment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         ids = [0] * len(plan)
@@ -592,13 +576,13 @@ class Builder:
                 cursor.execute(statement)
 
     def _awards(self, course, instructor, students, posts, published, seed_index):
-        red_star = self.AwardType.objects.create(course=course, name="Red star", slug="red-star")
+        red_star = AwardType.objects.create(course=course, name="Red star", slug="red-star")
         chosen = set(self.rng.sample(published, max(1, int(len(published) * AWARD_SHARE))))
         if seed_index is not None:
             chosen.add(seed_index)
-        self.Award.objects.bulk_create(
+        Award.objects.bulk_create(
             [
-                self.Award(
+                Award(
                     post=posts[i],
                     award_type=red_star,
                     given_by=instructor,
@@ -611,9 +595,9 @@ class Builder:
         )
         today = timezone.localdate()
         editors = Membership.objects.filter(course=course, user__in=students[1:3])
-        self.EditorialTerm.objects.bulk_create(
+        EditorialTerm.objects.bulk_create(
             [
-                self.EditorialTerm(
+                EditorialTerm(
                     course=course,
                     member=m,
                     starts=today - datetime.timedelta(days=3),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from courses import reports
+from coursework import reports
 
 register = template.Library()
 
