@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,21 +61,23 @@ def _new_token() -> str:
 
 # Within one request, each course's version is read from the shared cache once:
 # a page built from several fragments then costs one round trip, not one each.
-_this_request = threading.local()
+# A context variable, not a thread-local: under ASGI one thread serves many
+# requests at once, and each request runs in a context of its own.
+_versions_this_request: ContextVar[dict | None] = ContextVar("course_versions_this_request", default=None)
 
 
 @receiver(request_started, dispatch_uid="pagecache-request-started")
 def _remember_versions(**kwargs):
-    _this_request.versions = {}
+    _versions_this_request.set({})
 
 
 @receiver(request_finished, dispatch_uid="pagecache-request-finished")
 def _forget_versions(**kwargs):
-    _this_request.versions = None
+    _versions_this_request.set(None)
 
 
 def course_version(course_slug: str) -> str:
-    remembered = getattr(_this_request, "versions", None)
+    remembered = _versions_this_request.get()
     if remembered is not None and course_slug in remembered:
         return remembered[course_slug]
     version = cache.get(_version_key(course_slug)) or NO_VERSION_YET
@@ -95,7 +98,7 @@ def version_to_store_under(course_slug: str, version: str) -> str | None:
     token = _new_token()
     if not cache.add(_version_key(course_slug), token, timeout=VERSION_SECONDS):
         return None
-    remembered = getattr(_this_request, "versions", None)
+    remembered = _versions_this_request.get()
     if remembered is not None:
         remembered[course_slug] = token
     return token
@@ -111,7 +114,7 @@ def bump_course_version(course_slug: str) -> None:
         return  # nothing is cached, so there is nothing to make stale
 
     def bump():
-        remembered = getattr(_this_request, "versions", None)
+        remembered = _versions_this_request.get()
         if remembered is not None:
             remembered.pop(course_slug, None)  # this request's own later fragments see the change
         cache.set(_version_key(course_slug), _new_token(), timeout=VERSION_SECONDS)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from awards import services as award_services
 from comments import services as comment_services
-from core.cache import _LocalCopies, bump_course_version
+from core.cache import bump_course_version
 from core.page_cache import AnonymousPageCacheMiddleware, cache_anonymous_page
 from courses.models import Membership
 from posts import services as post_services
@@ -238,16 +238,6 @@ def test_a_page_rendered_while_a_change_lands_is_never_served(rf, course):
     assert get().content == b"render 2"  # and the fresh one is
 
 
-def test_each_process_keeps_its_copies_within_a_memory_bound():
-    copies = _LocalCopies(max_bytes=10)
-    copies.put("a", ("v1", b"123456", {}))
-    copies.put("b", ("v1", b"abcdef", {}))  # over the bound: the least recently used goes
-    assert copies.get("a", "v1") is None
-    assert copies.get("b", "v1") == ("v1", b"abcdef", {})
-    assert copies.get("b", "v2") is None  # a copy from another version is never served
-    assert copies.size == 6
-
-
 def test_with_page_caching_off_changes_leave_the_cache_alone(settings, post):
     settings.ANONYMOUS_PAGE_CACHE = False
     cache.clear()  # the fixtures were made with caching on
@@ -319,21 +309,6 @@ def test_a_page_first_asked_for_with_a_stale_session_cookie_is_stored_with_all_i
     assert hit["X-Page-Cache"] == "hit"
     for header in ("Content-Security-Policy", "X-Frame-Options", "Vary"):
         assert hit[header] == first[header], header
-
-
-def test_a_process_copy_is_used_for_a_bounded_time_even_if_no_change_bumps_it(monkeypatch):
-    """A post scheduled for later appears without any bump: copies must not outlive their time."""
-    import core.cache
-
-    now = [1000.0]
-    monkeypatch.setattr(core.cache.time, "monotonic", lambda: now[0])
-    copies = _LocalCopies(max_bytes=1000, seconds=60)
-    copies.put("front", ("v1", b"without the scheduled post", {}))
-    now[0] += 59
-    assert copies.get("front", "v1") is not None
-    now[0] += 2
-    assert copies.get("front", "v1") is None
-    assert copies.size == 0
 
 
 def test_a_renamed_account_shows_its_new_name_where_it_has_no_display_name(client, course):
