@@ -76,11 +76,25 @@ def _forget_versions(**kwargs):
     _versions_this_request.set(None)
 
 
+def _epoch() -> str:
+    """Which life of the cache server this is (core/redis_cache.py); "" for backends that cannot say."""
+    epoch = getattr(cache, "epoch", None)
+    return epoch() if epoch is not None else ""
+
+
+def _versioned(token: str) -> str:
+    # A token is only trusted within the server's life that issued it: a Redis
+    # restored from a snapshot brings back old tokens *and* the pieces stored
+    # under them, and the epoch is what tells them apart from current ones.
+    return f"{_epoch()}/{token}"
+
+
 def course_version(course_slug: str) -> str:
     remembered = _versions_this_request.get()
     if remembered is not None and course_slug in remembered:
         return remembered[course_slug]
-    version = cache.get(_version_key(course_slug)) or NO_VERSION_YET
+    token = cache.get(_version_key(course_slug))
+    version = _versioned(token) if token else NO_VERSION_YET
     if remembered is not None:
         remembered[course_slug] = version
     return version
@@ -98,10 +112,11 @@ def version_to_store_under(course_slug: str, version: str) -> str | None:
     token = _new_token()
     if not cache.add(_version_key(course_slug), token, timeout=VERSION_SECONDS):
         return None
+    version = _versioned(token)
     remembered = _versions_this_request.get()
     if remembered is not None:
-        remembered[course_slug] = token
-    return token
+        remembered[course_slug] = version
+    return version
 
 
 def bump_course_version(course_slug: str) -> None:

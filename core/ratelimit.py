@@ -1,13 +1,37 @@
 """Request limits kept in Django's cache, so they hold across processes when the cache is Redis.
 
 Fixed windows: each counter's key names its window, so it expires on its own.
+While Redis cannot be reached the counters live in the database instead (the
+"ratelimit" cache, Django's database cache: `manage.py createcachetable`), so
+a cache outage never switches the log-in lockout or the comment limits off.
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from core.redis_cache import outage
+
+FALLBACK_CACHE = "ratelimit"
+
+
+def _counters():
+    """Where the counters live now: the shared cache, or the database while it is out."""
+    if outage() and FALLBACK_CACHE in settings.CACHES:
+        return caches[FALLBACK_CACHE]
+    return cache
+
+
+def _on_counters(operation):
+    """operation(store) on the counters; again on the fallback if the cache failed meanwhile."""
+    store = _counters()
+    result = operation(store)
+    if _counters() is not store:
+        result = operation(_counters())
+    return result
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,7 @@ def check(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None)
         for identity in filter(None, identities)
         for limit in (limits if limits is not None else limits_for(scope))
     }
-    used = cache.get_many(list(keyed))  # one round trip for every counter
+    used = _on_counters(lambda store: store.get_many(list(keyed)))  # one round trip for every counter
     for key, limit in keyed.items():
         if (used.get(key) or 0) >= limit.most:
             raise RateLimited(limit)
@@ -72,11 +96,15 @@ def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None)
     for identity in filter(None, identities):
         for limit in limits if limits is not None else limits_for(scope):
             key = _key(scope, identity, limit, now)
-            try:
-                cache.incr(key)  # the usual case: one round trip
-            except ValueError:  # the window's first attempt (or the counter just expired)
-                if not cache.add(key, 1, timeout=limit.window_seconds + 1):
-                    cache.incr(key)  # another process started it first
+            _on_counters(lambda store, key=key, limit=limit: _increment(store, key, limit))
+
+
+def _increment(store, key: str, limit: Limit) -> None:
+    try:
+        store.incr(key)  # the usual case: one round trip
+    except ValueError:  # the window's first attempt (or the counter just expired)
+        if not store.add(key, 1, timeout=limit.window_seconds + 1):
+            store.incr(key)  # another process started it first
 
 
 def hit(scope: str, *identities: str) -> None:
@@ -87,13 +115,20 @@ def hit(scope: str, *identities: str) -> None:
 
 def reset(scope: str, *identities: str) -> None:
     now = time.time()
-    cache.delete_many(
-        [
-            _key(scope, identity, limit, now)
-            for identity in filter(None, identities)
-            for limit in limits_for(scope)
-        ]
-    )
+    keys = [
+        _key(scope, identity, limit, now)
+        for identity in filter(None, identities)
+        for limit in limits_for(scope)
+    ]
+    _on_counters(lambda store: store.delete_many(keys))
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in settings.TRUSTED_PROXIES)
 
 
 def client_address(request) -> str:
@@ -101,9 +136,17 @@ def client_address(request) -> str:
 
     Behind a reverse proxy REMOTE_ADDR is the proxy itself, and counting it would
     lock everyone out together: name the header the proxy sets (for example
-    "HTTP_X_REAL_IP") in settings.CLIENT_IP_HEADER. Only the proxy can set it.
+    "HTTP_X_REAL_IP") in settings.CLIENT_IP_HEADER and the proxies' addresses in
+    settings.TRUSTED_PROXIES. The header is believed only from those addresses:
+    anyone else could write any address in it.
     """
+    remote = request.META.get("REMOTE_ADDR", "")
     header = getattr(settings, "CLIENT_IP_HEADER", "")
-    value = request.META.get(header, "") if header else ""
-    # X-Forwarded-For style lists: our proxy appends the client it saw, last.
-    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+    if not header or not _is_trusted_proxy(remote):
+        return remote
+    # X-Forwarded-For style lists: each proxy appends the client it saw. The
+    # client is the last address that is not one of our proxies.
+    for address in reversed([part.strip() for part in request.META.get(header, "").split(",")]):
+        if address and not _is_trusted_proxy(address):
+            return address
+    return remote

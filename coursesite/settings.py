@@ -105,7 +105,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 def _code_fingerprint(root: Path = BASE_DIR) -> str:
     """A short hash of the apps' code, migrations and templates: it changes with every release."""
     digest = hashlib.sha256()
-    for folder in ("coursesite", "courses", "posts", "comments", "awards", "templates"):
+    for folder in ("coursesite", "core", "courses", "posts", "comments", "awards", "coursework", "templates"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
@@ -123,6 +123,12 @@ if CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.dummy.DummyCache",
 ):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Rate-limit counters while the shared cache is out (core/ratelimit.py): a
+    # table made by `manage.py createcachetable`.
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ratelimit_fallback",
+    }
     # Each release of the code gets its own keys: the cache holds pickled pieces
     # and rows kept as tuples of columns, which code with other classes, columns
     # or templates must never read. CACHE_KEY_PREFIX overrides it.
@@ -225,6 +231,8 @@ IMAGE_MAX_WIDTH = 2000
 # Behind a reverse proxy, the header that carries the visitor's address (for
 # example HTTP_X_REAL_IP): rate limits and the log-in lockout count it.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# The reverse proxies (addresses or networks) whose CLIENT_IP_HEADER is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Load tests of concurrency (and nothing else) switch the abuse limits off.
 if env.bool("RATE_LIMITS_OFF", default=False):

@@ -129,6 +129,7 @@ def test_an_oversized_post_or_comment_is_refused_with_400(client):
 
 def test_behind_a_proxy_the_lockout_counts_each_visitor_not_the_proxy(client, settings):
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     UserFactory(username="victim")
     for n in range(5):
         client.post(
@@ -189,3 +190,35 @@ def test_guessing_join_codes_is_rate_limited(client, settings):
     assert "Too many tries" in page
     assert 'value="Guesser"' in page  # what was typed is kept
     assert not course.memberships.exists()
+
+
+def test_the_client_address_header_is_believed_only_from_a_trusted_proxy(client, settings):
+    """A rotating X-Real-IP sent straight to the app must not escape the per-address lockout."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"stranger{n}", "password": "wrong"},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_REAL_IP=f"203.0.113.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "stranger9", "password": "wrong"},
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_REAL_IP="203.0.113.200",
+    )
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_through_a_chain_of_trusted_proxies_the_visitor_is_the_last_untrusted_address(rf, settings):
+    from core.ratelimit import client_address
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.0.0.1")
+    assert client_address(request) == "203.0.113.9"  # what the visitor wrote first is not believed
+    assert client_address(rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="1.2.3.4")) == (
+        "198.51.100.7"
+    )
