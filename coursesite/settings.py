@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads the body: files only where a view takes them, forms in UTF-8.
+    "core.request_body.RequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +179,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Bound what a single request may carry (forms and uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.request_body.ExpectedFilesOnly",  # files only where a view takes them, and never past its limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Production security; each is configurable because the proxy in front decides.
 SESSION_COOKIE_HTTPONLY = True
