@@ -183,6 +183,10 @@ def view_on_site(request, content_type_id, object_id):
             model_admin = admin.site.get_model_admin(model)
         except NotRegistered:
             raise Http404("No such object in your courses.") from None
-        if not model_admin.get_queryset(request).filter(pk=object_id).exists():
+        try:
+            visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, TypeError, ValidationError):  # "/admin/r/12/abc/": not a key of that model
+            visible = False
+        if not visible:
             raise Http404("No such object in your courses.")
     return shortcut(request, content_type_id, object_id)

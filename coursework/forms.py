@@ -1,6 +1,11 @@
+import datetime
+
 from django import forms
 
 from . import reports
+
+# Dates a course can have: anything else is a typo (and 9999-12-31 plus a day overflows).
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2199, 12, 31)
 
 
 class ParticipationForm(forms.Form):
@@ -12,6 +17,11 @@ class ParticipationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+                cleaned.pop(name, None)
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:

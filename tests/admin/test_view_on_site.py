@@ -53,3 +53,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, instructor_and_posts):
     response = client.get(_view_on_site(mine))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "%00"])
+def test_an_address_that_names_no_key_is_not_found_not_a_server_error(
+    client, instructor_and_posts, object_id
+):
+    instructor, _, _ = instructor_and_posts
+    content_type = ContentType.objects.get_for_model(Post).pk
+    for user in (instructor, UserFactory(is_staff=True, is_superuser=True)):
+        client.force_login(user)
+        assert client.get(f"/admin/r/{content_type}/{object_id}/").status_code == 404

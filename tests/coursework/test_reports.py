@@ -324,3 +324,13 @@ def test_summary_takes_two_queries_however_many_courses_and_students(frozen, dja
         summaries = reports.moderation_summary(user=teacher)
     assert [s.posts_this_week for s in summaries] == [0, 5, 10]
     assert [len(s.quiet_students) for s in summaries] == [0, 5, 10]
+
+
+def test_dates_at_the_end_of_the_calendar_are_explained_not_a_server_error(term, client):
+    course, teacher = term
+    client.force_login(teacher)
+    for query in ({"start": "9999-12-30", "end": "9999-12-31"}, {"start": "0001-01-01", "end": "0001-01-02"}):
+        response = client.get(report_url(course), {**query, "by": "week"})
+        assert response.status_code == 200
+        assert "Choose a date between 2000 and 2199." in response.content.decode()
+        assert len(html_table(response)[1]) == 4 * 3  # the default range is shown instead
