@@ -17,11 +17,12 @@ Caching is on only with a cache shared by every process (see core/cache.py).
 """
 
 import hashlib
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
 
 from core.cache import _local_copies, course_version, is_enabled, version_to_store_under
@@ -31,8 +32,44 @@ MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 MESSAGES_SESSION_KEY = "_messages"  # and its SessionStorage
 
 
-def _page_key(request, course_slug: str) -> str:
-    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # a page number written the one way
+QUERY_VALUE = re.compile(r"[-\w]{1,100}", re.ASCII)  # other parameters name a slug (an award type)
+
+
+class _Malformed(Exception):
+    """An accepted query parameter written another way than the one accepted."""
+
+
+def _canonical_query(request, query_params) -> tuple | None:
+    """The query as sorted (name, value) pairs; None if it carries other parameters too.
+
+    Raises _Malformed unless each accepted parameter comes once, a page number
+    with no sign, zero padding or non-ASCII digits ("01", "+1" and a full-width
+    "２" all read as numbers in Python, and would each be a page of their own).
+    Other parameters (a link's utm_source) are allowed, but such a page is
+    never stored.
+    """
+    pairs, others = [], False
+    for name, values in sorted(request.GET.lists()):
+        if name not in query_params:
+            others = True
+            continue
+        pattern = PAGE_NUMBER if name == "page" else QUERY_VALUE
+        if len(values) != 1 or not pattern.fullmatch(values[0]):
+            raise _Malformed(name)
+        pairs.append((name, values[0]))
+    return None if others else tuple(pairs)
+
+
+def _page_key(request, match, course_slug: str, query: tuple) -> str:
+    """The key of a page: what the URL resolved to, not how it was written.
+
+    Built from the allowed host (validated, any case), the route's name and its
+    converted arguments (so "/2014/03/" and "/2014/3/" are one page), and the
+    canonical query, so no spelling of an address makes a page of its own.
+    """
+    route = (request.scheme, request.get_host().lower(), match.view_name, sorted(match.kwargs.items()), query)
+    digest = hashlib.sha256(repr(route).encode()).hexdigest()
     return f"pagecache:page:{course_slug}:{digest}"
 
 
@@ -43,11 +80,10 @@ def _has_pending_messages(request) -> bool:
     return session is not None and session.session_key is not None and MESSAGES_SESSION_KEY in session
 
 
-def _cacheable_request(request, query_params) -> bool:
+def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and is_enabled()
-        and set(request.GET) <= set(query_params)
         and not request.user.is_authenticated
         and not _has_pending_messages(request)
     )
@@ -94,20 +130,26 @@ def _keep(page_key: str, course_slug: str, version: str, response) -> str | None
 def cache_anonymous_page(view=None, *, query_params=("page",)):
     """Serve anonymous GETs of a course page (URL kwarg `course_slug`) from the cache.
 
-    Requests with other query parameters than `query_params` pass through
-    uncached, so nobody can fill the cache with made-up URLs. Most hits are
-    answered earlier, by AnonymousPageCacheMiddleware, which also stores the
-    pages; this decorator answers the rest (an anonymous reader who carries a
-    session cookie) and marks which responses may be stored.
+    The page takes `query_params`, each written one way (otherwise a 404 for
+    every reader); with any other parameter it is served but not stored, so
+    nobody can fill the cache with made-up URLs.
+    Most hits are answered earlier, by AnonymousPageCacheMiddleware, which also
+    stores the pages; this decorator answers the rest (an anonymous reader who
+    carries a session cookie) and marks which responses may be stored.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request, query_params):
+            try:
+                query = _canonical_query(request, query_params)
+            except _Malformed:
+                raise Http404("No such page.") from None  # for every reader: one spelling per page
+            if query is None or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             course_slug = kwargs["course_slug"]
-            page_key = _page_key(request, course_slug)
+            match = request.resolver_match or resolve(request.path_info)  # a test may call the view directly
+            page_key = _page_key(request, match, course_slug, query)
             version = course_version(course_slug)
             stored = _stored_page(page_key, version)
             if stored is not None:
@@ -172,6 +214,12 @@ class AnonymousPageCacheMiddleware:
             return None
         query_params = getattr(match.func, "page_cache_query_params", None)
         course_slug = match.kwargs.get("course_slug")
-        if query_params is None or course_slug is None or not set(request.GET) <= query_params:
+        if query_params is None or course_slug is None:
             return None
-        return _page_key(request, course_slug), course_version(course_slug)
+        try:
+            query = _canonical_query(request, query_params)
+        except _Malformed:
+            return None  # the view answers it: a 404
+        if query is None:
+            return None
+        return _page_key(request, match, course_slug, query), course_version(course_slug)

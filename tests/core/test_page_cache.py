@@ -66,7 +66,7 @@ def test_an_approved_comment_shows_on_the_next_request(client, post, student, in
     assert held.is_pending
     page = cached_twice(client, post.get_absolute_url())
     assert "My first comment, held for now." not in page.content.decode()
-    comment_services.comment_approve(comment=held, moderator=instructor)
+    comment_services.comment_approve(comment=held, by=instructor)
     assert "My first comment, held for now." in client.get(post.get_absolute_url()).content.decode()
 
 
@@ -327,3 +327,49 @@ def test_logging_in_leaves_the_course_cache_alone(client, post, student):
     student.save(update_fields=["password"])
     assert client.login(username=student.username, password="a long enough passphrase")
     assert cache.get(f"pagecache:version:{post.course.slug}") == version
+
+
+@pytest.fixture
+def pages_stored(monkeypatch):
+    """The keys of whole pages written to the shared cache."""
+    from core import page_cache
+
+    keys, store = [], page_cache.cache.set
+
+    def counting_set(key, *args, **kwargs):
+        if key.startswith("pagecache:page:"):
+            keys.append(key)
+        return store(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", counting_set)
+    return keys
+
+
+@pytest.mark.parametrize(
+    "query", ["page=01", "page=001", "page=1&page=2", "page=%EF%BC%92", "page=+1", "page=0"]
+)
+def test_a_page_number_written_another_way_is_a_404_and_nothing_is_stored(client, post, query, pages_stored):
+    url = f"{front_url(post.course)}?{query}"
+    assert client.get(url).status_code == 404
+    member = Client()
+    member.force_login(post.author)
+    assert member.get(url).status_code == 404  # the same answer for everyone
+    assert pages_stored == []
+
+
+def test_the_spelling_of_the_host_and_of_a_posts_date_makes_no_new_page(client, post, pages_stored):
+    date = post.date_for_url
+    canonical = post.get_absolute_url()
+    spellings = [canonical, canonical.replace(f"/{date.year}/", f"/0{date.year}/")]  # a leading zero
+    assert spellings[0] != spellings[1]
+    for url in spellings * 2:
+        for host in ("localhost", "LOCALHOST", "LocalHost"):
+            response = client.get(url, HTTP_HOST=host)
+            assert response.status_code in (200, 301)
+    assert len(set(pages_stored)) == 1
+
+
+def test_a_link_with_tracking_parameters_is_served_but_never_stored(client, post, pages_stored):
+    for n in range(5):
+        assert client.get(f"{front_url(post.course)}?utm_source=mail{n}").status_code == 200
+    assert pages_stored == []
