@@ -1,5 +1,6 @@
 // The write page: an image picker that asks for alt text, and clear upload errors.
-// The editor itself (live preview, drag and drop) is django-markdownx's.
+// The editor itself (live preview, drag and drop) is django-markdownx's; a refused drop
+// leaves the text as it was.
 (function () {
   "use strict";
   var editor = document.querySelector("textarea.markdownx-editor");
@@ -8,12 +9,13 @@
 
   var form = editor.form;
   var status = document.getElementById("image-status");
+  var dropStatus = document.getElementById("drop-status");
   var fileInput = document.getElementById("image-file");
   var altInput = document.getElementById("image-alt");
   var captionInput = document.getElementById("image-caption");
   var creditInput = document.getElementById("image-credit");
   var insertButton = document.getElementById("image-insert");
-  var MARKDOWNX_ERROR_TEXT = "Invalid response";
+  var NOT_SENT = "The upload did not reach the server. Check your connection and try again.";
 
   // Tab and Shift+Tab move focus out of the text, as everywhere else: django-markdownx
   // would indent instead and trap keyboard users in it (WCAG 2.1.2). Its Ctrl+] and
@@ -24,9 +26,10 @@
     }
   }, true);
 
-  function say(message, isError) {
-    status.textContent = message;
-    status.classList.toggle("is-error", Boolean(isError));
+  function say(message, isError, region) {
+    region = region || status;
+    region.textContent = message;
+    region.classList.toggle("is-error", Boolean(isError));
   }
 
   function firstError(payload) {
@@ -86,18 +89,39 @@
         say("Image added to your post.");
         fileInput.value = ""; altInput.value = ""; captionInput.value = ""; creditInput.value = "";
       })
-      .catch(function () { say("The upload did not reach the server. Check your connection and try again.", true); })
+      .catch(function () { say(NOT_SENT, true); })
       .then(function () { insertButton.disabled = false; });
   });
 
-  // Drag and drop goes through django-markdownx, which writes "Invalid response"
-  // into the text on a refusal: take that out again and say why instead.
-  editor.closest(".markdownx").addEventListener("markdownx.fileUploadError", function (event) {
-    editor.value = editor.value.replace(MARKDOWNX_ERROR_TEXT, "");
-    var payload = event.detail && event.detail[0];
-    say(firstError(payload), true);
+  // Drag and drop (and pasting an image) go through django-markdownx. On a refusal its
+  // sendFile (4.0.11) fires the error event and only then writes "Invalid response" into
+  // the text at the caret, where the next good drop is glued to it. So the text is taken
+  // as it is when the event comes (with whatever was typed during the upload) and put back
+  // in a microtask: that runs once markdownx's handler has returned, before any keystroke
+  // or repaint. Searching for its words would also remove a student's own.
+  var markdownx = editor.closest(".markdownx");
+
+  function refuseDrop(message) {
+    var text = editor.value, start = editor.selectionStart, end = editor.selectionEnd;
+    var scroll = editor.scrollTop;
+    Promise.resolve().then(function () {
+      if (editor.value === text) return;
+      editor.value = text;
+      editor.setSelectionRange(start, end);
+      editor.scrollTop = scroll;
+      editor.dispatchEvent(new Event("input", { bubbles: true }));  // the preview follows
+    });
+    say(message, true, dropStatus);
+    // The writer is looking at the text they dropped onto, maybe far down a long draft.
+    dropStatus.scrollIntoView({ block: "nearest" });
+  }
+
+  markdownx.addEventListener("markdownx.fileUploadError", function (event) {
+    refuseDrop(firstError(event.detail && event.detail[0]));
   });
-  editor.closest(".markdownx").addEventListener("markdownx.fileUploadEnd", function () {
-    say("Image added. Write its alt text between the square brackets: ![what it shows](…)");
+  // When the request fails outright, markdownx fires its event without the prefix.
+  markdownx.addEventListener("fileUploadError", function () { refuseDrop(NOT_SENT); });
+  markdownx.addEventListener("markdownx.fileUploadEnd", function () {
+    say("Image added. Write its alt text between the square brackets: ![what it shows](…)", false, dropStatus);
   });
 })();

@@ -223,16 +223,138 @@ def test_transparency_is_kept(member_client):
         assert stored.getpixel((35, 5))[3] == 0, name
 
 
-def test_colour_profile_is_kept(member_client):
+SCRIPT = b"<html><script>alert(1)</script></html>"
+
+
+def srgb_profile():
     from PIL import ImageCms
 
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    for fmt in ("JPEG", "PNG", "WEBP"):
-        data = encode(picture(), fmt, icc_profile=srgb)
-        assert upload(member_client, f"p.{fmt.lower()}", data, "image/jpeg").status_code == 200
-        image = PostImage.objects.latest("pk")
-        with default_storage.open(image.file.name) as f:
-            assert Image.open(io.BytesIO(f.read())).info.get("icc_profile") == srgb, fmt
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _tag_entries(profile):
+    """Where each tag's (offset, size) pair sits in an ICC profile's tag table."""
+    count = struct.unpack(">I", profile[128:132])[0]
+    return {bytes(profile[132 + 12 * i : 136 + 12 * i]): 136 + 12 * i for i in range(count)}
+
+
+def profile_with_red_and_blue_swapped():
+    """A valid RGB profile whose red primary is sRGB's blue and the other way round.
+
+    Converted to sRGB, a red pixel described by it comes out blue: a conversion that happened shows.
+    """
+    profile = bytearray(srgb_profile())
+    entries = _tag_entries(profile)
+    red, blue = entries[b"rXYZ"], entries[b"bXYZ"]
+    profile[red : red + 8], profile[blue : blue + 8] = profile[blue : blue + 8], profile[red : red + 8]
+    return bytes(profile)
+
+
+def profile_carrying(payload):
+    """A valid sRGB profile with `payload` inside it (the header's size covers it)."""
+    profile = bytearray(srgb_profile()) + payload
+    profile[0:4] = struct.pack(">I", len(profile))
+    return bytes(profile)
+
+
+def linear_grey_profile():
+    """A valid greyscale profile with no gamma: its grey 64 is sRGB's grey 137."""
+    profile = bytearray(srgb_profile())
+    curve_at = len(profile)
+    profile += b"curv" + bytes(8)  # a curve with no points is the identity
+    profile[16:20] = b"GRAY"
+    at = _tag_entries(profile)[b"rTRC"]
+    profile[at - 4 : at + 8] = b"kTRC" + struct.pack(">II", curve_at, 12)
+    profile[0:4] = struct.pack(">I", len(profile))
+    return bytes(profile)
+
+
+def assert_colour(decoded, expected, tolerance=8):
+    stored = decoded.convert("RGB").getpixel((5, 5))
+    assert all(abs(a - b) <= tolerance for a, b in zip(stored, expected, strict=True)), (stored, expected)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize(
+    "profile",
+    [SCRIPT, profile_carrying(SCRIPT)],
+    ids=["html-as-profile", "valid-profile-holding-html"],
+)
+def test_a_colour_profile_holding_html_is_not_stored(member_client, fmt, profile):
+    """The profile is the uploader's bytes: one holding an HTML page was served intact."""
+    data = encode(picture(), fmt, icc_profile=profile)
+    assert Image.open(io.BytesIO(data)).info["icc_profile"] == profile  # the upload carries it
+    response = upload(member_client, f"p.{fmt.lower()}", data, f"image/{fmt.lower()}")
+    assert response.status_code == 200
+    _, decoded, stored = stored_image(response)
+    assert "icc_profile" not in decoded.info, fmt
+    assert b"<script" not in stored, fmt
+    assert b"alert(1)" not in stored, fmt
+    assert_colour(decoded, (200, 30, 30))  # the picture itself is kept
+
+
+def _in_mode(mode):
+    if mode == "P":
+        im = Image.new("P", (40, 20), 0)
+        im.putpalette([200, 30, 30, 0, 0, 0])
+        return im
+    if mode == "RGBA":
+        im = picture(size=(40, 20), mode=mode, color=(200, 30, 30, 255))
+        im.paste((0, 0, 0, 0), (20, 0, 40, 20))
+        return im
+    return picture(size=(40, 20), mode=mode)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"),
+    [("RGB", "JPEG"), ("RGB", "PNG"), ("RGBA", "PNG"), ("P", "PNG"), ("RGB", "WEBP"), ("RGBA", "WEBP")],
+)
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [(srgb_profile(), (200, 30, 30)), (profile_with_red_and_blue_swapped(), (30, 30, 200))],
+    ids=["srgb", "red-and-blue-swapped"],
+)
+def test_colours_are_converted_to_srgb_and_the_profile_dropped(member_client, mode, fmt, profile, expected):
+    """Browsers show untagged pixels as sRGB: converted first, they look as the uploader saw them."""
+    data = encode(_in_mode(mode), fmt, icc_profile=profile)
+    response = upload(member_client, f"p.{fmt.lower()}", data, "image/png")
+    assert response.status_code == 200
+    _, decoded, _ = stored_image(response)
+    assert decoded.format == fmt
+    assert "icc_profile" not in decoded.info
+    assert_colour(decoded, expected)
+    if mode == "RGBA":  # transparency survives the conversion
+        assert decoded.convert("RGBA").getpixel((35, 5))[3] == 0
+    if mode == "P":  # so does the palette
+        assert decoded.mode == "P"
+
+
+@pytest.mark.parametrize(("mode", "fmt", "colour"), [("L", "JPEG", 64), ("LA", "PNG", (64, 255))])
+def test_greyscale_is_converted_and_stays_greyscale(member_client, mode, fmt, colour):
+    data = encode(Image.new(mode, (40, 20), colour), fmt, icc_profile=linear_grey_profile())
+    response = upload(member_client, f"g.{fmt.lower()}", data, "image/png")
+    assert response.status_code == 200
+    _, decoded, _ = stored_image(response)
+    assert decoded.mode == mode
+    assert "icc_profile" not in decoded.info
+    assert_colour(decoded, (137, 137, 137))
+
+
+@pytest.mark.parametrize(
+    ("mode", "colour", "expected"),
+    [("L", 64, (64, 64, 64)), ("CMYK", (0, 255, 255, 0), (255, 0, 0))],
+)
+def test_a_profile_that_does_not_fit_the_pixels_is_dropped_and_the_pixels_kept(
+    member_client, mode, colour, expected
+):
+    """An RGB profile on greyscale or CMYK pixels cannot be applied: the pixels are kept as they are."""
+    data = encode(Image.new(mode, (40, 20), colour), "JPEG", icc_profile=profile_carrying(SCRIPT))
+    response = upload(member_client, "p.jpg", data, "image/jpeg")
+    assert response.status_code == 200
+    _, decoded, stored = stored_image(response)
+    assert "icc_profile" not in decoded.info
+    assert b"<script" not in stored
+    assert_colour(decoded, expected, tolerance=12)
 
 
 @pytest.mark.parametrize(
