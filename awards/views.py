@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -103,12 +102,10 @@ def hall_of_fame(request, course_slug):
         Post.objects.published()
         .filter(course=course, pk__in=awards.values("post"))
         .for_listing()
-        .prefetch_related(
-            Prefetch("awards", queryset=Award.objects.active().for_display(), to_attr="standing_awards")
-        )
         .order_by("-published_at", "-pk")
     )
-    # A page at a time, so the page costs the same however many posts a course has awarded.
+    # A page at a time, so the page costs the same however many posts a course has awarded
+    # (its template fetches the page's awards in one query: {% prefetch_awards %}).
     page = Paginator(posts, HALL_OF_FAME_PER_PAGE).get_page(request.GET.get("page"))
     weeks = [
         {"start": start, "posts": list(group)}

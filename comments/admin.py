@@ -115,36 +115,21 @@ class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def _apply(self, request, queryset, verb, service):
         done = 0
         for comment in queryset.select_related("post", "post__course"):
-            service(comment, request.user)
+            service(comment=comment, by=request.user)
             done += 1
         self.message_user(request, f"{done} comment{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
 
     @admin.action(description="Approve selected comments")
     def approve(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "approved",
-            lambda comment, user: services.comment_approve(comment=comment, moderator=user),
-        )
+        self._apply(request, queryset, "approved", services.comment_approve)
 
     @admin.action(description="Mark selected comments as spam")
     def mark_spam(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "marked as spam",
-            lambda comment, user: services.comment_mark_spam(comment=comment, moderator=user),
-        )
+        self._apply(request, queryset, "marked as spam", services.comment_mark_spam)
 
     @admin.action(description="Remove selected comments (they stay in the database)")
     def remove(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "removed",
-            lambda comment, user: services.comment_remove(comment=comment, by=user),
-        )
+        self._apply(request, queryset, "removed", services.comment_remove)
 
 
 class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):

@@ -119,9 +119,22 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._rendered_body = instance.__dict__.get("body")  # a stored row's body_html is its body's
+        return instance
+
+    def render_body(self) -> None:
+        """Fill body_html from body. The services call it before they lock the post (rendering is
+        the slow part of a comment), and save() then renders only a body changed since."""
+        self.body_html = render_comment_markdown(self.body)
+        self._rendered_body = self.body
+
     def save(self, *args, **kwargs):
         # Derived column of this row only; counts and emails belong to services.
-        self.body_html = render_comment_markdown(self.body)
+        if getattr(self, "_rendered_body", None) != self.body:
+            self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}

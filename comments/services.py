@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses import permissions as course_permissions
-from posts.markdown import render_comment_markdown
 from posts.models import Post
 
 from . import abuse, notifications
@@ -98,9 +97,12 @@ def comment_create(
         depth=attach_to.depth + 1 if attach_to else 1,
         body=body,
     )
+    # Rendered before the lock: on SQLite the post's row lock is the database's one write
+    # lock, and every other writer would wait while this comment's Markdown is rendered.
+    comment.render_body()
     with transaction.atomic():
         _lock_post(post.pk)
-        held = _needs_moderation(post=post, author=author, body_html=render_comment_markdown(body))
+        held = _needs_moderation(post=post, author=author, body_html=comment.body_html)
         comment.status = Comment.Status.PENDING if held else Comment.Status.APPROVED
         comment.save()
         if held:
@@ -131,12 +133,12 @@ def _set_status(*, comment: Comment, status: str, by) -> Comment:
     return comment
 
 
-def comment_approve(*, comment: Comment, moderator) -> Comment:
-    return _set_status(comment=comment, status=Comment.Status.APPROVED, by=moderator)
+def comment_approve(*, comment: Comment, by) -> Comment:
+    return _set_status(comment=comment, status=Comment.Status.APPROVED, by=by)
 
 
-def comment_mark_spam(*, comment: Comment, moderator) -> Comment:
-    return _set_status(comment=comment, status=Comment.Status.SPAM, by=moderator)
+def comment_mark_spam(*, comment: Comment, by) -> Comment:
+    return _set_status(comment=comment, status=Comment.Status.SPAM, by=by)
 
 
 def comment_remove(*, comment: Comment, by) -> Comment:
@@ -148,12 +150,14 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     """The author's edit: the earlier version is kept as a revision for instructors."""
     if body == comment.body:
         return comment
+    earlier = comment.body
+    comment.body = body
+    comment.render_body()  # before the lock, as in comment_create
     with transaction.atomic():
         _lock_post(comment.post_id)
         CommentRevision.objects.create(
-            comment=comment, body=comment.body, written_at=comment.edited_at or comment.created_at
+            comment=comment, body=earlier, written_at=comment.edited_at or comment.created_at
         )
-        comment.body = body
         comment.edited_at = timezone.now()
         was_approved = comment.is_approved
         if was_approved and _needs_link_hold(comment=comment, by=by):
@@ -168,4 +172,4 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 def _needs_link_hold(*, comment: Comment, by) -> bool:
     if course_permissions.is_instructor(by, comment.post.course):
         return False
-    return link_count(render_comment_markdown(comment.body)) > MAX_LINKS_BEFORE_HOLD
+    return link_count(comment.body_html) > MAX_LINKS_BEFORE_HOLD

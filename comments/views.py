@@ -156,10 +156,7 @@ def comment_moderate(request, course_slug, pk):
         messages.error(request, "Choose approve, spam or remove.")
         return redirect(comment.get_absolute_url())
     service, message = action
-    if service is services.comment_remove:
-        service(comment=comment, by=request.user)
-    else:
-        service(comment=comment, moderator=request.user)
+    service(comment=comment, by=request.user)
     messages.success(request, message)
     return redirect(comment.get_absolute_url())
 

@@ -57,6 +57,9 @@ DEFAULT_LIMITS = {
     "post-save": (Limit(60, 20), Limit(3600, 200)),
     "image-upload": (Limit(60, 20), Limit(3600, 200)),
     "preview": (Limit(60, 120),),
+    # Milliseconds of Markdown rendering per writer: pathological text (100,000 "![")
+    # takes seconds to parse, so the count of previews alone does not bound the CPU.
+    "render-ms": (Limit(60, 10_000),),
 }
 
 
@@ -91,20 +94,21 @@ def check(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None)
             raise RateLimited(limit)
 
 
-def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None) -> None:
+def count(scope: str, *identities: str, limits: tuple[Limit, ...] | None = None, amount: int = 1) -> None:
+    """Count an attempt (or `amount` of something, such as milliseconds) for each identity."""
     now = time.time()
     for identity in filter(None, identities):
         for limit in limits if limits is not None else limits_for(scope):
             key = _key(scope, identity, limit, now)
-            _on_counters(lambda store, key=key, limit=limit: _increment(store, key, limit))
+            _on_counters(lambda store, key=key, limit=limit: _increment(store, key, limit, amount))
 
 
-def _increment(store, key: str, limit: Limit) -> None:
+def _increment(store, key: str, limit: Limit, amount: int) -> None:
     try:
-        store.incr(key)  # the usual case: one round trip
+        store.incr(key, amount)  # the usual case: one round trip
     except ValueError:  # the window's first attempt (or the counter just expired)
-        if not store.add(key, 1, timeout=limit.window_seconds + 1):
-            store.incr(key)  # another process started it first
+        if not store.add(key, amount, timeout=limit.window_seconds + 1):
+            store.incr(key, amount)  # another process started it first
 
 
 def hit(scope: str, *identities: str) -> None:

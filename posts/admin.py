@@ -8,7 +8,6 @@ imports them.
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from courses.admin_scoping import CourseScopedAdminMixin
 
@@ -17,6 +16,9 @@ from .models import Category, Post, PostImage, Tag
 
 
 class PostAdminForm(forms.ModelForm):
+    # Set by clean(): PostAdmin.save_model then publishes through services.post_publish.
+    publishes = False
+
     class Meta:
         model = Post
         fields = ["course", "author", "title", "slug", "body", "status", "published_at", "category", "tags"]
@@ -31,14 +33,16 @@ class PostAdminForm(forms.ModelForm):
         if course and tags is not None and any(tag.course_id != course.pk for tag in tags):
             self.add_error("tags", "Choose tags of the post's course.")
         if cleaned.get("status") == Post.Status.PUBLISHED:
-            # The same rule as the Publish button on the site: every image needs alt text.
-            probe = Post(body=cleaned.get("body") or "")
+            # The same check as the Publish button on the site, here so a refusal shows on the form.
             try:
-                services.check_publishable(probe)
+                services.check_publishable(body=cleaned.get("body") or "")
             except services.PublishRefused as refused:
                 self.add_error("status", str(refused))
-            if not cleaned.get("published_at"):
-                cleaned["published_at"] = timezone.now()
+            else:
+                # services.post_publish sets the status and the date when the post is saved; a
+                # draft until then, so the model's check that a published post has a date waits.
+                self.publishes = True
+                cleaned["status"] = Post.Status.DRAFT
         return cleaned
 
 
@@ -57,6 +61,12 @@ class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["author", "course", "category", "tags"]
     readonly_fields = ["comment_count", "word_count"]
     actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        if form.publishes:
+            services.post_publish(post=obj)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish selected posts", permissions=["change"])
     def publish(self, request, queryset):

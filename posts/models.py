@@ -59,24 +59,32 @@ class Tag(models.Model):
         return reverse("posts:tag", kwargs={"course_slug": self.course.slug, "slug": self.slug})
 
 
+def live() -> Q:
+    """Published, and its publication time has come: the one rule of what readers see.
+
+    published(), visible_to() and visible_in() filter with it; Post.is_live is its
+    twin for one post already loaded (tests/posts/test_visibility.py holds them together).
+    """
+    return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 
     def published(self):
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(live())
 
     def visible_to(self, user):
         """Published posts of readable courses, plus drafts the user wrote or teaches."""
         if user.is_authenticated and user.is_superuser:
             return self.all()
         readable = Q(course__in=Course.objects.visible_to(user))
-        published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
         if not user.is_authenticated:
-            return self.filter(readable & published)
+            return self.filter(readable & live())
         own = Q(author=user)
         taught = Q(course__in=Course.objects.taught_by(user))
-        return self.filter(readable & (published | own | taught))
+        return self.filter(readable & (live() | own | taught))
 
     def visible_in(self, course, user):
         """The posts of a course the user may read (the caller checked that): visible_to, made cheap.
@@ -88,10 +96,9 @@ class PostQuerySet(models.QuerySet):
         posts = self.filter(course=course)
         if course_permissions.is_instructor(user, course):
             return posts  # superusers, and instructors of the course, see its drafts too
-        published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
         if not user.is_authenticated:
-            return posts.filter(published)
-        return posts.filter(published | Q(author=user))
+            return posts.filter(live())
+        return posts.filter(live() | Q(author=user))
 
     def for_listing(self):
         """What a list of posts shows, in a fixed number of queries however long the list."""
@@ -174,7 +181,7 @@ class Post(models.Model):
 
     @property
     def is_live(self) -> bool:
-        """Published and its publication time has come: what readers see (as `published()`)."""
+        """The rule of live() in Python, for one post already loaded: no query."""
         return self.is_published and self.published_at is not None and self.published_at <= timezone.now()
 
     @property

@@ -56,8 +56,9 @@ def images_missing_alt(body: str) -> list[str]:
     return [posixpath.basename(image.src) or image.src for image in images_in(body) if not image.alt]
 
 
-def check_publishable(post: Post) -> None:
-    missing = images_missing_alt(post.body)
+def check_publishable(*, body: str) -> None:
+    """Raises PublishRefused if a post of this text may not be published; the admin's form asks it too."""
+    missing = images_missing_alt(body)
     if missing:
         names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         verb = "has" if len(missing) == 1 else "have"
@@ -86,11 +87,7 @@ def post_save(
     post.body = body
     post.category = category or default_category(course)
     if publish:
-        check_publishable(post)
-        if not post.is_published:
-            post.status = Post.Status.PUBLISHED
-            # Published again after an unpublish: the post keeps its date, so its permalink holds.
-            post.published_at = post.published_at or timezone.now()
+        _mark_published(post)
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -106,18 +103,35 @@ def post_save(
     return post
 
 
-def post_unpublish(*, post: Post) -> Post:
-    post.status = Post.Status.DRAFT
-    post.save(update_fields=["status", "updated_at"])
-    return post
+def _mark_published(post: Post) -> bool:
+    """The publish rule, the one place that sets a post's status and date. Raises PublishRefused.
+
+    post_save (the site's Publish button) and post_publish (the admin's form and
+    action) both come here, so the site and the admin cannot drift apart. False
+    if the post was published already (it is checked all the same).
+    """
+    check_publishable(body=post.body)
+    if post.is_published:
+        return False
+    post.status = Post.Status.PUBLISHED
+    # Published again after an unpublish: the post keeps its date, so its permalink holds.
+    post.published_at = post.published_at or timezone.now()
+    return True
 
 
 def post_publish(*, post: Post) -> Post:
-    check_publishable(post)
-    if not post.is_published:
-        post.status = Post.Status.PUBLISHED
-        post.published_at = post.published_at or timezone.now()
-        post.save(update_fields=["status", "published_at", "updated_at"])
+    """Publish the post, saved whole with any other change the caller made to it (the admin's form).
+
+    A post published already is left as it is. Raises PublishRefused, and saves nothing then.
+    """
+    if _mark_published(post):
+        post.save()
+    return post
+
+
+def post_unpublish(*, post: Post) -> Post:
+    post.status = Post.Status.DRAFT
+    post.save(update_fields=["status", "updated_at"])
     return post
 
 

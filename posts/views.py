@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 from core import ratelimit
 from core.cache import cached_row
 from core.cache import is_enabled as cache_is_enabled
+from core.request_body import accepts_files, upload_refusal
 from courses import permissions
 from courses.models import Membership
 
@@ -289,16 +290,16 @@ def markdown_preview(request):
     return HttpResponse(render_post_markdown(content))
 
 
+def _image_too_large(request):
+    return JsonResponse({"image": [too_large_message()]}, status=400)
+
+
+# A body declared larger than an image can be is answered before it is read (core/request_body.py).
+@accepts_files(max_bytes=settings.IMAGE_MAX_BYTES, too_large=_image_too_large)
 @require_POST
 @login_required
 def image_upload(request):
     """The editor's image upload: checked and cleaned by Pillow, answered in JSON."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:  # a garbled header: let the upload's own size check decide
-        length = 0
-    if length > settings.IMAGE_MAX_BYTES + 64 * 1024:
-        return JsonResponse({"image": [too_large_message()]}, status=400)
     try:
         ratelimit.hit("image-upload", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
@@ -306,7 +307,8 @@ def image_upload(request):
         return JsonResponse({"image": [message]}, status=429)
     upload = request.FILES.get("image")
     if upload is None:
-        return JsonResponse({"image": ["Choose an image file to upload."]}, status=400)
+        message = upload_refusal(request) or "Choose an image file to upload."  # or why it was cut short
+        return JsonResponse({"image": [message]}, status=400)
     if not Membership.objects.filter(user=request.user).exists() and not request.user.is_superuser:
         raise PermissionDenied("Only course members can upload images.")
     try:

@@ -1,16 +1,16 @@
 """How other apps' templates show awards: banner, symbols in lists, controls, an author's awards.
 
-`posts` knows nothing of awards, so the list views cannot prefetch them. Instead the
-first `award_symbols` on a page fetches the standing awards of every post in the
-page's list in one query and keeps them on the request; the other posts of the
-list read that cache. A post that carries `standing_awards` (the hall of fame
-prefetches it) needs no query at all.
+`posts` knows nothing of awards, so its list views cannot prefetch them. A list
+template calls `{% prefetch_awards posts %}` once, before its loop: one query
+gives every listed post its `standing_awards`, which `award_symbols` then reads.
+A post without them (the post page's single post) reads its own awards from the
+course's cache.
 """
 
 import copy
 
 from django import template
-from django.db.models import QuerySet
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 
 from core.cache import cached_fragment
@@ -24,21 +24,18 @@ from ..symbols import symbol_svg
 register = template.Library()
 
 
-def _evaluated(candidates) -> list:
-    """The posts of a list already fetched for the page, without running its query again."""
-    if isinstance(candidates, QuerySet):
-        return list(candidates._result_cache or [])
-    if isinstance(candidates, list | tuple):
-        return list(candidates)
-    return []
+@register.simple_tag
+def prefetch_awards(posts) -> str:
+    """Set `standing_awards` on every post of the list, in one query; shows nothing.
 
-
-def _listed_posts(context) -> list:
-    posts = _evaluated(context.get("posts"))
-    page = context.get("page_obj")
-    if page is not None:
-        posts += _evaluated(page.object_list)
-    return [p for p in posts if isinstance(p, Post)]
+    Evaluating a queryset keeps its rows, so the template's loop over the same
+    `posts` gets these very objects. Posts that have them already are skipped.
+    """
+    prefetch_related_objects(
+        list(posts),
+        Prefetch("awards", queryset=Award.objects.active().for_display(), to_attr="standing_awards"),
+    )
+    return ""
 
 
 def _cached_awards_of(post) -> list[Award]:
@@ -50,32 +47,18 @@ def _cached_awards_of(post) -> list[Award]:
     )
 
 
-def standing_awards(context, post) -> list[Award]:
-    prefetched = getattr(post, "standing_awards", None)
-    if prefetched is not None:
-        return prefetched
-    request = context.get("request")
-    cache = getattr(request, "_awards_by_post", None)
-    if cache is None:
-        cache = {}
-        if request is not None:
-            request._awards_by_post = cache
-    if post.pk not in cache:
-        batch = {post.pk} | {p.pk for p in _listed_posts(context) if p.pk not in cache}
-        if batch == {post.pk}:  # one post's page: its awards are kept in the course's cache
-            # Kept on the post too: the article's banner is rendered without the request.
-            post.standing_awards = cache[post.pk] = [copy.copy(award) for award in _cached_awards_of(post)]
-            return cache[post.pk]
-        for pk in batch:
-            cache[pk] = []
-        for award in Award.objects.active().filter(post_id__in=batch).for_display():
-            cache[award.post_id].append(award)
-    return cache[post.pk]
+def standing_awards(post) -> list[Award]:
+    """The post's standing awards: prefetched by the list, or one post's, from the course's cache."""
+    if not hasattr(post, "standing_awards"):
+        # Copies: award_controls sets `award.post`, and the cached ones are shared.
+        # Kept on the post, so its banner and its controls read them once.
+        post.standing_awards = [copy.copy(award) for award in _cached_awards_of(post)]
+    return post.standing_awards
 
 
-@register.simple_tag(takes_context=True)
-def award_symbols(context, post):
-    awards = standing_awards(context, post)
+@register.simple_tag
+def award_symbols(post):
+    awards = standing_awards(post)
     if not awards:
         return ""
     symbols = format_html_join(
@@ -90,9 +73,9 @@ def award_symbol(award_type, decorative=True):
     return symbol_svg(award_type, decorative=decorative)
 
 
-@register.inclusion_tag("awards/includes/_banner.html", takes_context=True)
-def award_banner(context, post):
-    return {"awards": standing_awards(context, post)}
+@register.inclusion_tag("awards/includes/_banner.html")
+def award_banner(post):
+    return {"awards": standing_awards(post)}
 
 
 @register.inclusion_tag("awards/includes/_controls.html", takes_context=True)
@@ -101,7 +84,7 @@ def award_controls(context, post):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    awards = standing_awards(context, post)
+    awards = standing_awards(post)
     for award in awards:
         award.post = post  # already loaded with its course: no query per award
     revocable = [award for award in awards if can_revoke(user, award)]

@@ -1,7 +1,9 @@
 """Posts in the admin follow the site's rules: publishing checks alt text, categories stay in the course."""
 
 from django.urls import reverse
+from django.utils import timezone
 
+from posts import services
 from posts.models import Post
 from tests.factories import CategoryFactory, CourseFactory, DraftFactory, InstructorFactory
 
@@ -94,3 +96,57 @@ def test_category_of_another_course_taught_by_the_same_instructor_is_refused(cou
     assert "Choose a category of the post&#x27;s course." in response.content.decode()
     post.refresh_from_db()
     assert post.category == course_a.objects["posts.category"]
+
+
+def test_a_post_written_in_the_admin_as_published_gets_its_date(course_a, client):
+    client.force_login(course_a.instructor)
+    post = course_a.objects["posts.post"]
+    data = form_data(post, title="Written in the admin", slug="written-in-the-admin", status="published")
+    response = client.post(reverse("admin:posts_post_add"), data)
+    assert response.status_code == 302
+    written = Post.objects.get(course=course_a.course, slug="written-in-the-admin")
+    assert written.is_live and written.published_at is not None
+
+
+def test_editing_a_published_post_in_the_admin_keeps_it_published_on_its_date(course_a, client):
+    post = course_a.objects["posts.post"]
+    date = timezone.localtime(post.published_at)
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_change", args=[post.pk]),
+        form_data(
+            post,
+            title="Retitled",
+            published_at_0=date.strftime("%Y-%m-%d"),
+            published_at_1=date.strftime("%H:%M:%S"),
+        ),
+    )
+    assert response.status_code == 302
+    edited = Post.objects.get(pk=post.pk)
+    assert (edited.title, edited.is_published) == ("Retitled", True)
+    assert edited.published_at == post.published_at.replace(microsecond=0)
+
+
+def test_a_draft_published_again_from_the_admin_keeps_its_date(course_a, client):
+    """The rule of the site's Publish button: a post unpublished and published again keeps its permalink."""
+    post = course_a.objects["posts.post"]
+    first_date = post.published_at
+    services.post_unpublish(post=post)
+    client.force_login(course_a.instructor)
+    response = client.post(
+        reverse("admin:posts_post_changelist"),
+        {"action": "publish", "_selected_action": [post.pk], "index": "0"},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.is_published and post.published_at == first_date
+
+
+def test_the_publish_action_leaves_a_published_post_as_it_is(course_a, client):
+    post = course_a.objects["posts.post"]
+    client.force_login(course_a.instructor)
+    client.post(
+        reverse("admin:posts_post_changelist"),
+        {"action": "publish", "_selected_action": [post.pk], "index": "0"},
+    )
+    assert Post.objects.get(pk=post.pk).updated_at == post.updated_at

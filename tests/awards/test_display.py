@@ -7,11 +7,13 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Award
+from posts.models import Post
 from tests.factories import AwardFactory, AwardTypeFactory, InstructorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +202,25 @@ def test_post_page_queries_do_not_grow_with_its_awards(client, course, post, dja
         page = soup(client.get(post.get_absolute_url()))
     assert len(page.select(".award-banner")) == 5
     assert len(page.select(".award-revoke")) == 5  # the instructor may revoke each one
+
+
+def test_a_list_fetches_its_posts_awards_in_one_query_before_its_loop(
+    course, student, instructor, django_assert_num_queries
+):
+    red_star = AwardTypeFactory(course=course)
+    flame = AwardTypeFactory(course=course, name="Flame", symbol="flame")
+    posts = [PostFactory(course=course, author=student) for _ in range(5)]
+    for post in posts[:3]:
+        AwardFactory(post=post, award_type=red_star, given_by=instructor)
+    AwardFactory(post=posts[0], award_type=flame, given_by=instructor)
+    revoked = AwardFactory(post=posts[4], award_type=red_star, given_by=instructor)
+    Award.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now(), revoked_by=instructor)
+    template = Template(
+        "{% load awards %}{% prefetch_awards posts %}"
+        "{% for post in posts %}<p>{{ post.title }}{% award_symbols post %}</p>{% endfor %}"
+    )
+    listed = Post.objects.filter(course=course).select_related("course").order_by("pk")
+    with django_assert_num_queries(2):  # the posts, then the awards of them all
+        rendered = BeautifulSoup(template.render(Context({"posts": listed})), "html.parser")
+    symbols = [len(p.select("svg.award-symbol")) for p in rendered.select("p")]
+    assert symbols == [2, 1, 1, 0, 0]

@@ -80,7 +80,7 @@ def test_held_comment_tells_instructors_then_its_author_on_approval(
     assert all("awaits moderation" in m.subject for m in mailoutbox)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_approve(comment=comment, moderator=instructor)
+        services.comment_approve(comment=comment, by=instructor)
     by_recipient = {m.to[0]: m for m in mailoutbox}
     assert "is now published" in by_recipient[member.email].subject
     assert "commented on" in by_recipient[post.author.email].subject
@@ -173,7 +173,7 @@ def test_a_guest_name_with_a_line_break_still_reaches_the_posts_author(
         post=post, body="Hello", guest_name="Eve\nBcc: x@example.org", guest_email="e@x.org"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_approve(comment=comment, moderator=instructor)
+        services.comment_approve(comment=comment, by=instructor)
     (message,) = [m for m in mailoutbox if post.author.email in m.to]
     assert "\n" not in message.subject
     assert message.subject.startswith("Eve Bcc: x@example.org commented on")

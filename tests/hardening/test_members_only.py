@@ -49,7 +49,7 @@ def test_a_former_member_gets_no_email_about_the_course(
     commenter = MembershipFactory(course=secret_course).user
     InstructorFactory(course=secret_course)
     first = comment_services.comment_create(post=post, author=commenter, body="First")
-    comment_services.comment_approve(comment=first, moderator=post.author)
+    comment_services.comment_approve(comment=first, by=post.author)
     # The post's author leaves the course.
     Membership.objects.filter(course=secret_course, user=post.author).delete()
     with django_capture_on_commit_callbacks(execute=True):

@@ -339,3 +339,15 @@ def test_course_pages_see_the_same_posts_as_the_site_wide_rule(world, visibility
         readable = {post for post in Post.objects.filter(course=course) if post.readable_by(user)}
         assert readable == expected, user
         assert len(expected) <= 4
+
+
+def test_is_live_is_the_same_rule_as_published(course, student):
+    """Post.is_live (one post, in Python) and posts.models.live() (the querysets) agree."""
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    PostFactory(course=course, author=student, title="Out an hour ago", published_at=now - hour)
+    PostFactory(course=course, author=student, title="Out in an hour", published_at=now + hour)
+    DraftFactory(course=course, author=student, title="Never published")
+    DraftFactory(course=course, author=student, title="Unpublished", published_at=now - hour)
+    live_in_python = {post.title for post in Post.objects.filter(course=course) if post.is_live}
+    assert live_in_python == {post.title for post in Post.objects.published()} == {"Out an hour ago"}
