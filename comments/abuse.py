@@ -1,13 +1,22 @@
-"""Rate limits and duplicate refusal, kept in Django's cache so they hold across processes (Redis)."""
+"""Rate limits (core/ratelimit.py) and duplicate refusal for comments.
 
-import hashlib
+A member is limited per account; only guests are limited per address, since a
+whole class can sit behind one campus address and one student's burst must not
+refuse the others. A duplicate is recognised from the comments already stored,
+under the post's lock (comments/services.py), so a resend after a failed answer
+is refused even if the cache was lost or never told.
+"""
+
+import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
 
 from core import ratelimit
 
-# (window in seconds, most comments allowed in it), per user and per address.
+from .models import Comment
+
+# (window in seconds, most comments allowed in it), per member or per guest address.
 DEFAULT_RATE_LIMITS = ((60, 6), (3600, 60))
 DUPLICATE_WINDOW_SECONDS = 60
 
@@ -22,10 +31,9 @@ def rate_limits() -> tuple[ratelimit.Limit, ...]:
 
 
 def _identities(*, user, ip_address):
-    return (
-        f"user:{user.pk}" if user is not None and user.is_authenticated else "",
-        f"ip:{ip_address}" if ip_address else "",
-    )
+    if user is not None and user.is_authenticated:
+        return (f"user:{user.pk}",)
+    return (f"ip:{ip_address}" if ip_address else "",)
 
 
 def check_rate_limit(*, user, ip_address) -> None:
@@ -43,21 +51,24 @@ def count_comment(*, user, ip_address) -> None:
     ratelimit.count("comment", *_identities(user=user, ip_address=ip_address), limits=rate_limits())
 
 
-def _duplicate_key(*, post, user, guest_email, body) -> str:
-    who = f"user:{user.pk}" if user is not None and user.is_authenticated else f"guest:{guest_email.lower()}"
-    text = " ".join(body.split())
-    digest = hashlib.sha256(f"{post.pk}\n{who}\n{text}".encode()).hexdigest()
-    return f"comments:dup:{digest}"
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
 
 
 def check_duplicate(*, post, user, guest_email, body) -> None:
-    if cache.get(_duplicate_key(post=post, user=user, guest_email=guest_email, body=body)):
+    """Refuse the same text by the same person on the same post within the window.
+
+    Call it holding the post's lock, so two copies sent at once cannot both pass.
+    """
+    since = timezone.now() - datetime.timedelta(seconds=DUPLICATE_WINDOW_SECONDS)
+    recent = Comment.objects.filter(post=post, created_at__gte=since)
+    if user is not None and user.is_authenticated:
+        recent = recent.filter(author=user)
+    else:
+        recent = recent.filter(author=None, guest_email__iexact=guest_email.strip())
+    text = _normalised(body)
+    if any(_normalised(earlier) == text for earlier in recent.values_list("body", flat=True)):
         raise CommentRefused(
             "You posted this same comment a moment ago, so we did not post it twice. "
             "If you meant to add something, change the text and send it again."
         )
-
-
-def remember_text(*, post, user, guest_email, body) -> None:
-    key = _duplicate_key(post=post, user=user, guest_email=guest_email, body=body)
-    cache.set(key, 1, timeout=DUPLICATE_WINDOW_SECONDS)

@@ -86,7 +86,6 @@ def comment_create(
 ) -> Comment:
     """Post a comment, held or approved by the course's rules. Raises CommentRefused."""
     abuse.check_rate_limit(user=author, ip_address=ip_address)
-    abuse.check_duplicate(post=post, user=author, guest_email=guest_email, body=body)
     attach_to = reply_parent(post=post, parent=parent)
     comment = Comment(
         post=post,
@@ -102,16 +101,18 @@ def comment_create(
     comment.render_body()
     with transaction.atomic():
         _lock_post(post.pk)
+        # Under the lock, from the stored comments: a resend after a failed answer is refused.
+        abuse.check_duplicate(post=post, user=author, guest_email=guest_email, body=body)
         held = _needs_moderation(post=post, author=author, body_html=comment.body_html)
         comment.status = Comment.Status.PENDING if held else Comment.Status.APPROVED
         comment.save()
+        # Counted now, not after the emails: a failed send must not leave it uncounted.
+        abuse.count_comment(user=author, ip_address=ip_address)
         if held:
             notifications.on_comment_held(comment)
         else:
             recount(post=post)
             notifications.on_comment_visible(comment)
-    abuse.count_comment(user=author, ip_address=ip_address)
-    abuse.remember_text(post=post, user=author, guest_email=guest_email, body=body)
     return comment
 
 

@@ -241,19 +241,41 @@ def test_rate_limit_refuses_politely_and_keeps_the_text(client, settings, post, 
         assert client.post(create_url(post), {"body": "One too many"}).status_code == 302
 
 
-def test_rate_limit_also_holds_per_address(client, settings, course, post):
+def guest(n):
+    return {"guest_name": f"Guest {n}", "guest_email": f"guest{n}@example.org", "body": f"Hello {n}"}
+
+
+def test_a_class_behind_one_address_is_limited_per_account_not_together(client, settings, course, post):
+    """Six quick comments from one student must not refuse the classmates on the campus address."""
     settings.COMMENTS_RATE_LIMITS = ((60, 2),)
     course.moderate_first_comment = False
     course.save()
     with time_machine.travel(at(10, 0, 5), tick=False):
+        eager = MembershipFactory(course=course).user
+        client.force_login(eager)
+        codes = [
+            client.post(create_url(post), {"body": f"Mine {n}"}, REMOTE_ADDR="10.0.0.7").status_code
+            for n in range(3)
+        ]
+        assert codes == [302, 302, 400]
+        refused = client.post(create_url(post), {"body": "Mine again"}, REMOTE_ADDR="10.0.0.7")
+        assert "You have posted 2 comments" in refused.content.decode()
         for n in range(3):
             client.force_login(MembershipFactory(course=course).user)
-            response = client.post(
-                create_url(post), {"body": f"From the same lab {n}"}, REMOTE_ADDR="10.0.0.7"
-            )
-        assert response.status_code == 400
-        client.force_login(MembershipFactory(course=course).user)
-        assert client.post(create_url(post), {"body": "Elsewhere"}, REMOTE_ADDR="10.0.0.8").status_code == 302
+            answer = client.post(create_url(post), {"body": f"Classmate {n}"}, REMOTE_ADDR="10.0.0.7")
+            assert answer.status_code == 302
+
+
+def test_guests_are_limited_per_address(client, settings, course, post):
+    settings.COMMENTS_RATE_LIMITS = ((60, 2),)
+    course.allow_guest_comments = True
+    course.save()
+    with time_machine.travel(at(10, 0, 5), tick=False):
+        codes = [
+            client.post(create_url(post), guest(n), REMOTE_ADDR="10.0.0.7").status_code for n in range(3)
+        ]
+        assert codes == [302, 302, 400]
+        assert client.post(create_url(post), guest(9), REMOTE_ADDR="10.0.0.8").status_code == 302
 
 
 def test_honeypot_refuses_and_saves_nothing(client, post, trusted_member):
@@ -278,6 +300,20 @@ def test_same_text_twice_within_a_minute_is_refused_politely(client, post, trust
         assert client.post(create_url(post), {"body": "Great post!"}).status_code == 302
 
 
+def test_a_resend_after_a_lost_answer_is_recognised_from_the_stored_comment(client, post, trusted_member):
+    """The answer to a posted comment never arrived (a worker killed by a stalled mail server, a
+    cache outage): nothing but the stored comment remembers it, and the resend must not be a twin."""
+    from django.core.cache import cache
+
+    client.force_login(trusted_member)
+    assert client.post(create_url(post), {"body": "Sent once, answered never."}).status_code == 302
+    cache.clear()
+    response = client.post(create_url(post), {"body": "Sent once, answered never."})
+    assert response.status_code == 400
+    assert "same comment a moment ago" in response.content.decode()
+    assert Comment.objects.filter(body="Sent once, answered never.").count() == 1
+
+
 def test_reply_to_a_comment_that_is_not_approved_is_refused(post, member, trusted_member):
     held = services.comment_create(post=post, author=member, body="held")
     with pytest.raises(services.CommentRefused):
@@ -288,19 +324,14 @@ def test_rate_limit_reads_the_proxy_header_when_configured(client, settings, cou
     settings.COMMENTS_RATE_LIMITS = ((60, 1),)
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
-    course.moderate_first_comment = False
+    course.allow_guest_comments = True
     course.save()
     with time_machine.travel(at(10, 0, 5), tick=False):
-        client.force_login(MembershipFactory(course=course).user)
-        first = client.post(
-            create_url(post), {"body": "one"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
-        )
-        client.force_login(MembershipFactory(course=course).user)
+        first = client.post(create_url(post), guest(1), REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
         same_client = client.post(
-            create_url(post), {"body": "two"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
+            create_url(post), guest(2), REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
         )
-        client.force_login(MembershipFactory(course=course).user)
         other_client = client.post(
-            create_url(post), {"body": "three"}, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.4"
+            create_url(post), guest(3), REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.4"
         )
     assert (first.status_code, same_client.status_code, other_client.status_code) == (302, 400, 302)
