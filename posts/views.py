@@ -1,5 +1,7 @@
 import calendar
+import contextlib
 import datetime
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from core import ratelimit
 from core.cache import cached_row
 from core.cache import is_enabled as cache_is_enabled
+from core.cpu_budget import CpuBudgetExceeded, cpu_time_limit
 from core.request_body import accepts_files, upload_refusal
 from courses import permissions
 from courses.models import Membership
@@ -212,21 +215,29 @@ def post_write(request, course_slug, slug=None):
         if post.author_id != request.user.pk:
             raise PermissionDenied("You can edit only your own posts.")
     form = PostForm(request.POST or None, instance=post, course=course)
-    if request.method == "POST" and form.is_valid() and _within_rate_limit(request, form, "post-save"):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _within_rate_limit(request, form, "post-save")
+        and _within_render_budget(request, form)
+    ):
         publish = request.POST.get("action") == "publish" or (post is not None and post.is_published)
         try:
-            saved = services.post_save(
-                post=post,
-                course=course,
-                author=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                category=form.cleaned_data["category"],
-                tags_text=form.cleaned_data["tags_text"],
-                publish=publish,
-            )
+            with _rendering_counted(request.user), cpu_time_limit(SAVE_CPU_SECONDS):
+                saved = services.post_save(
+                    post=post,
+                    course=course,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    category=form.cleaned_data["category"],
+                    tags_text=form.cleaned_data["tags_text"],
+                    publish=publish,
+                )
         except services.PublishRefused as refusal:
             form.add_error("body", str(refusal))
+        except CpuBudgetExceeded:
+            form.add_error("body", TOO_SLOW_TO_FORMAT)
         else:
             if saved.is_published:
                 messages.success(request, "Your post is published.")
@@ -245,6 +256,37 @@ def post_write(request, course_slug, slug=None):
         },
         status=status,
     )
+
+
+# Markdown parsing is superlinear on some text: each render is bounded in CPU time
+# (core/cpu_budget.py) and each writer's rendering in milliseconds a minute ("render-ms").
+PREVIEW_CPU_SECONDS = 1.0
+SAVE_CPU_SECONDS = 1.0
+TOO_SLOW_TO_FORMAT = (
+    "This text takes too long to format: look for a long run of unclosed brackets or asterisks. "
+    "Your text is kept below."
+)
+
+
+@contextlib.contextmanager
+def _rendering_counted(user):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        elapsed_ms = int((time.perf_counter() - started) * 1000)
+        ratelimit.count("render-ms", f"user:{user.pk}", amount=max(1, elapsed_ms))
+
+
+def _within_render_budget(request, form) -> bool:
+    try:
+        ratelimit.check("render-ms", f"user:{request.user.pk}")
+    except ratelimit.RateLimited:
+        form.add_error(
+            None, "Your texts took long to format in the last minute. Wait a moment and save again."
+        )
+        return False
+    return True
 
 
 def _within_rate_limit(request, form, scope) -> bool:
@@ -279,15 +321,20 @@ def post_unpublish(request, course_slug, slug):
 @require_POST
 @login_required
 def markdown_preview(request):
-    """The editor's live preview: the same pipeline as the post page."""
+    """The editor's live preview: the same pipeline as the post page, bounded in CPU time."""
     content = request.POST.get("content", "")
     try:
         ratelimit.hit("preview", f"user:{request.user.pk}")
+        ratelimit.check("render-ms", f"user:{request.user.pk}")
     except ratelimit.RateLimited:
         return HttpResponse("Preview paused for a moment: too many updates. Keep writing.", status=429)
     if len(content) > settings.POST_BODY_MAX_CHARS:
         return HttpResponseBadRequest("This text is too long to preview.")
-    return HttpResponse(render_post_markdown(content))
+    try:
+        with _rendering_counted(request.user), cpu_time_limit(PREVIEW_CPU_SECONDS):
+            return HttpResponse(render_post_markdown(content))
+    except CpuBudgetExceeded:
+        return HttpResponseBadRequest(TOO_SLOW_TO_FORMAT)
 
 
 def _image_too_large(request):
