@@ -4,7 +4,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,7 +106,10 @@ def hall_of_fame(request, course_slug):
     )
     # A page at a time, so the page costs the same however many posts a course has awarded
     # (its template fetches the page's awards in one query: {% prefetch_awards %}).
-    page = Paginator(posts, HALL_OF_FAME_PER_PAGE).get_page(request.GET.get("page"))
+    try:  # the page cache accepts only page numbers written one way; past the last one is a 404
+        page = Paginator(posts, HALL_OF_FAME_PER_PAGE).page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page.") from None
     weeks = [
         {"start": start, "posts": list(group)}
         for start, group in groupby(

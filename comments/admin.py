@@ -39,9 +39,11 @@ class CourseFilter(admin.SimpleListFilter):
         return [(course.pk, str(course)) for course in Course.objects.taught_by(request.user)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(post__course_id=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():  # "?course=abc": nothing matches, rather than a 500
+            return queryset.none()
+        return queryset.filter(post__course_id=self.value())
 
 
 @admin.register(Comment)

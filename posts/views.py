@@ -123,8 +123,9 @@ class AuthorView(PostListView):
 class MonthView(PostListView):
     def filter_posts(self, posts):
         year, month = self.kwargs["year"], self.kwargs["month"]
-        # Years outside what datetime can hold (and the very last month) would be a 500.
-        if not (1 <= month <= 12 and 1 <= year < 9999):
+        # Years at the ends of what datetime can hold would be a 500 once moved to UTC
+        # (year 1 east of UTC, 9999 west of it): no course blogs there.
+        if not (1 <= month <= 12 and 1000 <= year <= 9000):
             raise Http404("No such month.")
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, month, 1, tzinfo=tz)
@@ -175,12 +176,8 @@ class PostDetailView(CourseMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        date = self.object.date_for_url
-        if (date.year, date.month, date.day) != (
-            self.kwargs["year"],
-            self.kwargs["month"],
-            self.kwargs["day"],
-        ):
+        if request.path != self.object.get_absolute_url():
+            # Another date, or the same one spelt with leading zeros: one address per post.
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
