@@ -1,14 +1,12 @@
 """How other apps' templates show comments: the post page's thread and the count in lists."""
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from comments import permissions
 from comments.forms import CommentForm, GuestCommentForm
 from comments.models import Comment
-from comments.thread import build_thread, find, shared_section_for
+from comments.thread import build_thread, find, reader_section, shared_section_for
 from core.cache import is_enabled as caching_is_enabled
 
 register = template.Library()
@@ -34,11 +32,11 @@ def _requested_reply_to(request, form):
 def comment_section(context, post):
     """The thread and the "Leave a Reply" form under a post, from one query however many comments.
 
-    Most readers see the same section, so it comes from the course's fragment
-    cache (comments/thread.py), with the reader's own controls and token filled
-    in. A moderator, a reader with a comment awaiting moderation here, a reply
-    opened without JavaScript and a form sent back with errors get it rendered
-    for them alone.
+    Most readers see the same section, so its pieces come from the course's
+    fragment cache (comments/thread.py), joined with the reader's own controls
+    and token. A moderator, a reader with a comment awaiting moderation here, a
+    reply opened without JavaScript and a form sent back with errors get the
+    pieces rendered for them alone, joined the same way.
     """
     request = context["request"]
     user = request.user
@@ -51,8 +49,7 @@ def comment_section(context, post):
     if form is None and reply_to_pk is None and not moderator and caching_is_enabled():
         shared = shared_section_for(request, post, access, _form_class(access))
         if shared is not None:
-            # Rendered by our templates (which escape) and filled only with our own controls.
-            return mark_safe(shared)  # noqa: S308
+            return shared
 
     comments = list(Comment.objects.for_thread(post))
     nodes = build_thread(comments, user=user, moderator=moderator)
@@ -61,22 +58,15 @@ def comment_section(context, post):
         node = find(nodes, reply_to_pk)
         if node and node.comment.is_approved and not node.placeholder:
             reply_to = node.comment
-    return render_to_string(
-        "comments/includes/_section.html",
-        {
-            "post": post,
-            "course": course,
-            "nodes": nodes,
-            "count": post.comment_count,
-            "pending_count": sum(1 for c in comments if c.is_pending) if moderator else 0,
-            "moderator": moderator,
-            "access": access,
-            "form": form or _blank_form(access, reply_to),
-            "logged_in": user.is_authenticated,
-            "reply_to": reply_to,
-            "reply_to_pk": reply_to.pk if reply_to else None,
-        },
-        request=request,
+    return reader_section(
+        request,
+        post,
+        nodes=nodes,
+        access=access,
+        moderator=moderator,
+        pending_count=sum(1 for c in comments if c.is_pending) if moderator else 0,
+        form=form or _blank_form(access, reply_to),
+        reply_to=reply_to,
     )
 
 

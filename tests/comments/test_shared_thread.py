@@ -10,10 +10,13 @@ comment missing after a change.
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,6 +35,7 @@ from tests.factories import (
     InstructorFactory,
     MembershipFactory,
     PostFactory,
+    UserFactory,
 )
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -155,7 +159,7 @@ def test_a_logged_in_reader_sees_changes_on_the_next_request(busy_post, student,
     comment_services.comment_create(post=post, author=instructor, body="The instructor adds a source.")
     assert "The instructor adds a source." in page(student, url)
     held = Comment.objects.get(body="Held words of Harold.")
-    comment_services.comment_approve(comment=held, moderator=instructor)
+    comment_services.comment_approve(comment=held, by=instructor)
     view = page(student, url)
     assert "Held words of Harold." in view
     wendy = Comment.objects.get(body="Wendy answers, just now.")
@@ -309,3 +313,56 @@ def test_no_text_a_commenter_types_can_pull_another_readers_token_into_a_comment
     anonymous = Client()
     anonymous.get(url)
     assert anonymous.get(url)["X-Page-Cache"] == "hit"  # no token was asked for on the anonymous page
+
+
+def test_every_csrf_token_on_a_readers_page_is_their_own(busy_post, student):
+    """Whoever filled the cache, a reader's forms carry their own token only, never another's."""
+    post, people = busy_post
+    url = post.get_absolute_url()
+    for reader in (people["writer"], student, people["writer"], student):  # the second round from the cache
+        client = Client()
+        client.force_login(reader)
+        html = client.get(url).content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert len(tokens) >= 2  # the form, and Remove on the writer's comments or the header's Log out
+        secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+
+
+@pytest.fixture
+def leaky_comment_piece(settings):
+    """As if someone added the reader's name and token to the piece of every comment that readers share."""
+    name = "comments/includes/_comment_before.html"
+    source = (Path(settings.BASE_DIR) / "templates" / name).read_text()
+    reader = "{{ user.username }}{{ request.user.username }}{{ csrf_token }}{% csrf_token %}"
+    leak = f'<i class="leak">{reader}</i>'
+    engine = {**settings.TEMPLATES[0], "APP_DIRS": False}
+    engine["OPTIONS"] = {
+        **engine["OPTIONS"],
+        "loaders": [
+            ("django.template.loaders.locmem.Loader", {name: leak + source}),
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ],
+    }
+    settings.TEMPLATES = [engine]
+
+
+def test_per_reader_markup_added_to_a_shared_piece_reaches_no_other_reader(
+    settings, leaky_comment_piece, busy_post
+):
+    post, _people = busy_post
+    url = post.get_absolute_url()
+    alice = MembershipFactory(course=post.course, user=UserFactory(username="alice-reads")).user
+    bob = MembershipFactory(course=post.course).user
+    as_alice = page(alice, url)  # fills the cache
+    as_bob = page(bob, url)
+    assert "alice-reads" not in as_bob
+    # The shared pieces are rendered with no reader in their context, so the markup is empty for all...
+    assert as_alice.count('<i class="leak"></i>') == as_alice.count('class="leak"') > 0
+    assert as_bob.count('<i class="leak"></i>') == as_bob.count('class="leak"') > 0
+    # ...and the page differs from the one rendered without the cache: the first test here fails.
+    settings.ANONYMOUS_PAGE_CACHE = False
+    uncached = page(alice, url)
+    assert '<i class="leak">alice-reads' in uncached
+    assert uncached != as_alice
