@@ -51,6 +51,8 @@ class Limit:
 # Scope name -> limits. Override any of them with settings.RATE_LIMITS.
 DEFAULT_LIMITS = {
     "login-failure": (Limit(15 * 60, 5),),
+    "login-failure-address": (Limit(15 * 60, 20),),  # one address, any account (spraying)
+    "login-failure-account": (Limit(15 * 60, 50),),  # one account, from places it never used
     "sign-up": (Limit(3600, 10),),
     "join": (Limit(3600, 20),),
     "password-reset": (Limit(3600, 5),),

@@ -118,7 +118,9 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         form = RosterUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = roster.roster_import(course=course, data=form.cleaned_data["file"].read())
+                result = roster.roster_import(
+                    course=course, data=form.cleaned_data["file"].read(), by=request.user
+                )
             except roster.RosterInvalid as invalid:
                 errors = invalid.errors
             else:

@@ -112,3 +112,64 @@ class Membership(models.Model):
     @property
     def is_instructor(self):
         return self.role == self.Role.INSTRUCTOR
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Invitation.Status.PENDING)
+
+
+class Invitation(models.Model):
+    """An instructor's offer of a place in a course to an existing account, which it accepts or not.
+
+    A roster names people by username and email; an account that exists already
+    is never enrolled on the instructor's word alone (it may be someone else's
+    student, in a members-only course), it is invited and joins when it accepts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_invitations"
+    )
+    display_name = models.CharField(
+        max_length=80, help_text="The name the instructor proposed; the student may change it on accepting."
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Importing the roster again re-sends the open invitation instead of adding one.
+            models.UniqueConstraint(
+                fields=["course", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_course_and_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", answered_at__isnull=True)
+                | (~Q(status="pending") & Q(answered_at__isnull=False)),
+                name="invitation_answered_when_not_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} invited to {self.course.slug} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("courses:invitation", kwargs={"pk": self.pk})
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -1,10 +1,18 @@
 """Roster import: enrol a class from a CSV file, all or nothing.
 
 The file is checked whole before anything is written: every error is reported
-with its row number, and one bad row means nothing is imported. Existing
-accounts (matched by username) are enrolled, never duplicated; new accounts get
-an unusable password and an email with a link to set one, sent after the
-transaction commits so a rolled-back import sends nothing.
+with its row number, and one bad row means nothing is imported. A row's email
+finds the student's account if they have one: an account that is not in the
+course yet is *invited* (it joins when it accepts, after logging in), never
+enrolled on the instructor's word, since it may be a student of another,
+members-only course. A row whose username and email are both free becomes a new
+account with an unusable password and an email with a link to set one. Emails
+go out after the transaction commits, so a rolled-back import sends nothing.
+
+What an import says about accounts outside the instructor's own courses is only
+what cannot be helped: a username is unique, so one taken cannot be given to a
+new account. No error names such an account, its email or its courses, and an
+address that has an account is invited (its owner is emailed), never refused.
 """
 
 import csv
@@ -14,17 +22,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from .models import Course, Membership
+from . import services
+from .models import Course, Invitation, Membership
+from .services import password_set_link
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -53,8 +60,8 @@ class RosterRow:
 
 @dataclass
 class RosterResult:
-    created: list[str] = field(default_factory=list)  # new accounts, emailed a link
-    enrolled: list[str] = field(default_factory=list)  # existing accounts added to the course
+    created: list[str] = field(default_factory=list)  # new accounts, enrolled and emailed a link
+    invited: list[str] = field(default_factory=list)  # existing accounts, emailed an invitation
     already_members: list[str] = field(default_factory=list)
     reinvited: list[str] = field(default_factory=list)  # never set a password: a fresh link
 
@@ -62,7 +69,7 @@ class RosterResult:
     def summary(self) -> str:
         text = (
             f"{len(self.created)} new account(s) created and emailed a link to set a password, "
-            f"{len(self.enrolled)} existing account(s) enrolled, "
+            f"{len(self.invited)} existing account(s) invited (they join when they accept), "
             f"{len(self.already_members)} already in the course."
         )
         if self.reinvited:
@@ -137,105 +144,135 @@ def parse_roster(data: bytes) -> tuple[list[RosterRow], list[tuple[int, str]]]:
     return rows, errors
 
 
-def _check_against_accounts(rows: list[RosterRow]) -> tuple[dict, list[tuple[int, str]]]:
-    """Existing users by username, and the rows that clash with an account. Two queries."""
-    accounts = User.objects.annotate(username_lower=Lower("username")).filter(
-        username_lower__in=[r.username.lower() for r in rows]
+def _accounts_of(rows: list[RosterRow], *, by) -> list:
+    """Every account a row names by username or by email, in one query.
+
+    Each carries `in_by_courses`: whether it is a member of a course `by` teaches
+    (everyone, for a superuser), that is, someone `by` may be told about.
+    """
+    if by.is_superuser:
+        known = Value(True)
+    else:
+        known = Exists(
+            Membership.objects.filter(user=OuterRef("pk"), course__in=Course.objects.taught_by(by))
+        )
+    return list(
+        User.objects.annotate(
+            username_lower=Lower("username"), email_lower=Lower("email"), in_by_courses=known
+        )
+        .filter(
+            Q(username_lower__in=[r.username.lower() for r in rows])
+            | Q(email_lower__in=[r.email.lower() for r in rows])
+        )
+        .order_by("pk")
     )
-    by_username = {u.username: u for u in accounts}
-    by_lower = {u.username.lower(): u.username for u in by_username.values()}
-    new_emails = [r.email.lower() for r in rows if r.username not in by_username]
-    owner_of_email = dict(
-        User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=new_emails)
-        .values_list("email_lower", "username")
-    )
-    errors = []
+
+
+def _check_against_accounts(rows: list[RosterRow], *, by) -> tuple[dict, list[tuple[int, str]]]:
+    """The existing account of each row that has one (by row number), and the rows that cannot be imported.
+
+    The email decides: an account with the row's address is the student's. Without
+    one the row makes a new account, which needs a free username.
+    """
+    by_email, by_username = {}, {}
+    for account in _accounts_of(rows, by=by):
+        if account.email_lower:
+            by_email.setdefault(account.email_lower, account)  # the oldest, if two share an address
+        by_username[account.username_lower] = account
+    accounts, errors = {}, []
     for row in rows:
-        user = by_username.get(row.username)
-        if user is not None:
-            if user.email.lower() != row.email.lower():
-                problem = (
-                    f"the account “{row.username}” exists with another email address. "
-                    "Correct the email, or ask the student which account is theirs."
-                )
-            else:
-                continue
-        elif row.username.lower() in by_lower:
+        owner = by_email.get(row.email.lower())
+        if owner is not None:
+            accounts[row.number] = owner
+            continue
+        holder = by_username.get(row.username.lower())
+        if holder is None:
+            continue  # a new account
+        if holder.in_by_courses:
+            where = "" if by.is_superuser else " in your courses"
             problem = (
-                f"an account “{by_lower[row.username.lower()]}” exists. Use that spelling of the username."
-            )
-        elif row.email.lower() in owner_of_email:
-            # Not naming that account: a roster must not become a way to look people up.
-            problem = (
-                f"{row.email} is the email of another account. Ask the student which username is theirs."
+                f"the account “{holder.username}”{where} has another email address. "
+                "Correct the email, or choose another username."
             )
         else:
-            continue
+            # Not "exists with another email": that would confirm an address and an
+            # account outside this instructor's courses. A taken username is all it says.
+            problem = (
+                f"the username “{row.username}” is not available for a new account. Choose another one; "
+                "if the student already has an account, give the email address it uses."
+            )
         errors.append((row.number, f"Row {row.number}: {problem}"))
-    return by_username, errors
+    return accounts, errors
 
 
-def roster_import(*, course: Course, data: bytes) -> RosterResult:
-    """Check the whole file, then enrol everyone in one transaction. Raises RosterInvalid."""
+def roster_import(*, course: Course, data: bytes, by) -> RosterResult:
+    """Check the whole file, then enrol and invite in one transaction. Raises RosterInvalid.
+
+    `by` is the instructor importing: what the errors may say depends on whom they teach.
+    """
     rows, errors = parse_roster(data)
     result = RosterResult()
     with transaction.atomic():
-        existing, account_errors = _check_against_accounts(rows)
+        accounts, account_errors = _check_against_accounts(rows, by=by)
         errors += account_errors
         if errors:
             raise RosterInvalid([message for _, message in sorted(errors)])
+        existing = list(accounts.values())
         members = set(
-            Membership.objects.filter(course=course, user__in=existing.values()).values_list(
-                "user__username", flat=True
-            )
+            Membership.objects.filter(course=course, user__in=existing).values_list("user_id", flat=True)
         )
+        pending = {
+            invitation.user_id: invitation
+            for invitation in Invitation.objects.pending().filter(course=course, user__in=existing)
+        }
         new_users = [
             User(username=row.username, email=row.email, password="")
             for row in rows
-            if row.username not in existing
+            if row.number not in accounts
         ]
         for user in new_users:
             user.set_unusable_password()
         User.objects.bulk_create(new_users)
-        users = {u.username: u for u in User.objects.filter(username__in=[r.username for r in rows])}
-        memberships = []
+        created = {u.username: u for u in User.objects.filter(username__in=[u.username for u in new_users])}
+        memberships, invitations, asked_again, reinvited = [], [], [], []
         for row in rows:
-            if row.username in members:
-                result.already_members.append(row.username)
-                continue
-            memberships.append(
-                Membership(
-                    course=course,
-                    user=users[row.username],
-                    role=Membership.Role.STUDENT,
-                    display_name=row.display_name,
+            account = accounts.get(row.number)
+            if account is None:
+                memberships.append(
+                    Membership(
+                        course=course,
+                        user=created[row.username],
+                        role=Membership.Role.STUDENT,
+                        display_name=row.display_name,
+                    )
                 )
-            )
-            (result.enrolled if row.username in existing else result.created).append(row.username)
+                result.created.append(row.username)
+            elif account.pk in members:
+                result.already_members.append(account.username)
+                # A link expires (PASSWORD_RESET_TIMEOUT) and "forgot password" ignores accounts
+                # without a usable password: importing the roster again is how a student gets a new one.
+                if not account.has_usable_password() and account.last_login is None:
+                    reinvited.append(account)
+            elif account.pk in pending:
+                invitation = pending[account.pk]  # invited already: the same invitation, sent again
+                invitation.display_name = row.display_name
+                invitation.course, invitation.user = course, account  # for the email, without a query
+                asked_again.append(invitation)
+                result.invited.append(account.username)
+            else:
+                invitations.append(
+                    Invitation(course=course, user=account, display_name=row.display_name, invited_by=by)
+                )
+                result.invited.append(account.username)
         Membership.objects.bulk_create(memberships)
-        # A link expires (PASSWORD_RESET_TIMEOUT) and "forgot password" ignores accounts
-        # without a usable password: importing the roster again is how a student gets a new one.
-        result.reinvited = [
-            name
-            for name, user in existing.items()
-            if not user.has_usable_password() and user.last_login is None
-        ]
-        invited = [users[name] for name in result.created + result.reinvited]
-        transaction.on_commit(lambda: send_invitations(course=course, users=invited), robust=True)
+        Invitation.objects.bulk_create(invitations)
+        Invitation.objects.bulk_update(asked_again, ["display_name"])
+        result.reinvited = [user.username for user in reinvited]
+        links = [created[name] for name in result.created] + reinvited
+        to_invite = [*invitations, *asked_again]
+        transaction.on_commit(lambda: send_invitations(course=course, users=links), robust=True)
+        transaction.on_commit(lambda: services.invitations_send(invitations=to_invite), robust=True)
     return result
-
-
-def password_set_link(user) -> str:
-    """The same link Django's password reset sends, absolute from SITE_URL."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_invitations(*, course: Course, users) -> None:

@@ -1,7 +1,19 @@
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+import logging
 
-from .models import Course, Membership, new_join_code
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import Course, Invitation, Membership, new_join_code
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -33,11 +45,68 @@ def course_join(*, user, join_code: str, display_name: str) -> Membership:
 
 
 def user_sign_up(*, username: str, email: str, password: str, join_code: str, display_name: str):
-    """Create the account and its first membership together, or neither."""
+    """Create the account and its first membership together, or neither.
+
+    A sign-up never tells whether an address has an account: with one that has,
+    it goes through the same way (the visitor is logged in to the new account),
+    but the address stays with the account that has it and the new one gets
+    none. Whoever owns the address is told by email, and every sign-up sends
+    exactly one email to the address typed, so the two cases take as long.
+    (django-allauth's "strict" enumeration prevention with optional
+    verification; here an address still belongs to one account only.)
+    """
     with transaction.atomic():
-        user = User.objects.create_user(username=username, email=email, password=password)
+        owner = User.objects.filter(email__iexact=email).order_by("pk").first()
+        user = User.objects.create_user(username=username, email="" if owner else email, password=password)
         membership = course_join(user=user, join_code=join_code, display_name=display_name)
+        if owner is None:
+            transaction.on_commit(
+                lambda: _send_sign_up_welcome(user=user, course=membership.course), robust=True
+            )
+        else:
+            transaction.on_commit(
+                lambda: _send_sign_up_address_taken(owner=owner, email=email, username=username),
+                robust=True,
+            )
     return user, membership
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def password_set_link(user) -> str:
+    """The same link Django's password reset sends, absolute from SITE_URL."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return _site_url(path)
+
+
+def _send_sign_up_welcome(*, user, course) -> None:
+    body = render_to_string(
+        "registration/sign_up_welcome_email.txt",
+        {"user": user, "course": course, "login_url": _site_url(reverse("login"))},
+    )
+    send_mail("Your coursesite account", body, None, [user.email])
+
+
+def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
+    context = {
+        "owner": owner,
+        "email": email,
+        "username": username,
+        "login_url": _site_url(reverse("login")),
+        "reset_url": _site_url(reverse("password_reset")),
+        # An account made by a roster, never used: "forgot password" ignores it, so the link is here.
+        "set_password_url": None if owner.has_usable_password() else password_set_link(owner),
+    }
+    body = render_to_string("registration/sign_up_address_taken_email.txt", context)
+    send_mail("Someone tried to sign up with your address", body, None, [owner.email])
 
 
 def course_rotate_join_code(*, course: Course) -> str:
@@ -110,3 +179,74 @@ def instructor_access_sync(*, user) -> None:
     if user.is_staff and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
+
+
+# --- Invitations --------------------------------------------------------------------------
+
+
+class InvitationAnswered(Exception):
+    """The invitation was accepted or declined already; the message is shown to the student."""
+
+
+def _locked_open_invitation(*, invitation: Invitation, by) -> Invitation:
+    """The invitation read again under a row lock (inside a transaction), if `by` may answer it now.
+
+    The lock makes a double click one answer: the second finds it answered.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("course").get(pk=invitation.pk)
+    if invitation.user_id != by.pk:
+        raise InvitationAnswered("This invitation is for another account.")
+    if not invitation.is_pending:
+        raise InvitationAnswered(f"You already answered this invitation to {invitation.course.title}.")
+    return invitation
+
+
+def _answer(invitation: Invitation, status: str) -> None:
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+
+
+def invitation_accept(*, invitation: Invitation, by, display_name: str = "") -> Membership:
+    """The invited account joins the course, under the name it chose (or the one proposed)."""
+    with transaction.atomic():
+        invitation = _locked_open_invitation(invitation=invitation, by=by)
+        membership, _ = Membership.objects.get_or_create(  # joined meanwhile with the code: kept as it is
+            course=invitation.course,
+            user=by,
+            defaults={
+                "role": Membership.Role.STUDENT,
+                "display_name": display_name.strip() or invitation.display_name or by.username,
+            },
+        )
+        _answer(invitation, Invitation.Status.ACCEPTED)
+    return membership
+
+
+def invitation_decline(*, invitation: Invitation, by) -> Invitation:
+    with transaction.atomic():
+        invitation = _locked_open_invitation(invitation=invitation, by=by)
+        _answer(invitation, Invitation.Status.DECLINED)
+    return invitation
+
+
+def invitations_send(*, invitations) -> None:
+    """Email each invited account its link; call it after the transaction that made them commits."""
+    messages = []
+    for invitation in invitations:
+        user = invitation.user
+        context = {
+            "invitation": invitation,
+            "course": invitation.course,
+            "user": user,
+            "accept_url": _site_url(invitation.get_absolute_url()),
+            # Made by another course's roster and never used: it needs a password to log in first.
+            "set_password_url": None if user.has_usable_password() else password_set_link(user),
+        }
+        body = render_to_string("courses/email/invitation.txt", context)
+        messages.append(
+            EmailMessage(subject=f"An invitation to {invitation.course.title}", body=body, to=[user.email])
+        )
+    if messages:
+        get_connection().send_messages(messages)
+        logger.info("Course invitations sent: %d", len(messages))

@@ -3,15 +3,21 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
 from core import ratelimit
 
 from . import permissions, services
-from .forms import JoinCourseForm, LimitedPasswordResetForm, LockoutAuthenticationForm, SignUpForm
-from .models import Course
+from .forms import (
+    InvitationAnswerForm,
+    JoinCourseForm,
+    LimitedPasswordResetForm,
+    LockoutAuthenticationForm,
+    SignUpForm,
+)
+from .models import Course, Invitation
 
 
 class CourseListView(ListView):
@@ -21,12 +27,22 @@ class CourseListView(ListView):
     def get_queryset(self):
         return Course.objects.visible_to(self.request.user).order_by("title")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["invitations"] = list(
+                Invitation.objects.pending().filter(user=self.request.user).select_related("course")
+            )
+        return context
+
 
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("courses:join")
     form = SignUpForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid() and _sign_up_allowed(request, form):
+    # Every attempt counts, before anything is checked: a wrong join code or a taken
+    # username is an answer too, and answers come at the sign-up limit's pace.
+    if request.method == "POST" and _sign_up_allowed(request, form) and form.is_valid():
         try:
             user, membership = services.user_sign_up(
                 username=form.cleaned_data["username"],
@@ -48,15 +64,18 @@ def _sign_up_allowed(request, form) -> bool:
     try:
         ratelimit.hit("sign-up", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
-        form.add_error(
-            None, f"Too many sign-ups from your network in {refusal.limit.describe()}. Please wait."
-        )
+        form.refuse(f"Too many sign-ups from your network in {refusal.limit.describe()}. Please wait.")
         return False
     return True
 
 
 class LoginView(auth_views.LoginView):
     form_class = LockoutAuthenticationForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        form.throttle.succeeded(response)  # a known device and address from now on
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -71,7 +90,7 @@ def _join_allowed(request, form) -> bool:
     try:
         ratelimit.hit("join", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
-        form.add_error(None, f"Too many tries in {refusal.limit.describe()}. Check the code and try later.")
+        form.refuse(f"Too many tries in {refusal.limit.describe()}. Check the code and try later.")
         return False
     return True
 
@@ -92,6 +111,41 @@ def join(request):
             messages.success(request, f"You are a member of {membership.course.title}.")
             return redirect(membership.course)
     return render(request, "courses/join.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation(request, pk):
+    """The invited account's page: the course, Accept and Decline. Anyone else's is a 404."""
+    invitation = get_object_or_404(Invitation.objects.select_related("course"), pk=pk, user=request.user)
+    bound = request.POST if request.method == "POST" else None
+    form = InvitationAnswerForm(bound, initial={"display_name": invitation.display_name})
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            form.add_error(None, "Choose Accept or Decline.")
+        elif form.is_valid():
+            return _answer_invitation(request, invitation, answer, form.cleaned_data["display_name"])
+    status = 400 if form.errors else 200
+    return render(request, "courses/invitation.html", {"invitation": invitation, "form": form}, status=status)
+
+
+def _answer_invitation(request, invitation, answer, display_name):
+    try:
+        if answer == "accept":
+            membership = services.invitation_accept(
+                invitation=invitation, by=request.user, display_name=display_name
+            )
+        else:
+            services.invitation_decline(invitation=invitation, by=request.user)
+    except services.InvitationAnswered as answered:  # a second click, or another tab
+        messages.info(request, str(answered))
+        return redirect(invitation)
+    if answer == "accept":
+        messages.success(request, f"You are a member of {membership.course.title}.")
+        return redirect(membership.course)
+    messages.info(request, f"You declined the invitation to {invitation.course.title}.")
+    return redirect("courses:list")
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from courses.admin_scoping import CourseScopedAdminMixin
+from courses.models import Membership
 
 from . import services
 from .models import Category, Post, PostImage, Tag
@@ -23,9 +24,15 @@ class PostAdminForm(forms.ModelForm):
         model = Post
         fields = ["course", "author", "title", "slug", "body", "status", "published_at", "category", "tags"]
 
+    def _value(self, cleaned, name):
+        """A field's new value, or the post's own where the field is read-only for this user."""
+        if name in self.fields:
+            return cleaned.get(name)
+        return getattr(self.instance, name) if self.instance.pk else None
+
     def clean(self):
         cleaned = super().clean()
-        course = cleaned.get("course")
+        course = self._value(cleaned, "course")
         category = cleaned.get("category")
         if course and category and category.course_id != course.pk:
             self.add_error("category", "Choose a category of the post's course.")
@@ -35,7 +42,7 @@ class PostAdminForm(forms.ModelForm):
         if cleaned.get("status") == Post.Status.PUBLISHED:
             # The same check as the Publish button on the site, here so a refusal shows on the form.
             try:
-                services.check_publishable(body=cleaned.get("body") or "")
+                services.check_publishable(body=self._value(cleaned, "body") or "")
             except services.PublishRefused as refused:
                 self.add_error("status", str(refused))
             else:
@@ -61,6 +68,44 @@ class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["author", "course", "category", "tags"]
     readonly_fields = ["comment_count", "word_count"]
     actions = ["publish", "unpublish"]
+
+    # What the site lets only a post's author change. On a post someone else wrote an
+    # instructor may publish and unpublish it, categorise and tag it: the rest is read-only.
+    # The course, the slug and the date make its address and decide who may read it.
+    AUTHOR_ONLY_FIELDS = ["course", "author", "title", "slug", "body", "published_at"]
+
+    def _writes_for_someone_else(self, request, obj) -> bool:
+        return obj is not None and self.is_scoped(request) and obj.author_id != request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._writes_for_someone_else(request, obj):
+            fields += [name for name in self.AUTHOR_ONLY_FIELDS if name not in fields]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        author = form.base_fields.get("author")
+        if author is not None and self.is_scoped(request):
+            # Already people of the instructor's courses; narrowed to the post's own course,
+            # so a member of another course they teach is neither offered nor accepted.
+            course_id = self._course_id(request, obj)
+            if course_id is not None:
+                members = Membership.objects.filter(course_id=course_id).values("user_id")
+                author.queryset = author.queryset.filter(pk__in=members)
+            author.error_messages["invalid_choice"] = "Choose a member of the post's course as its author."
+        return form
+
+    @staticmethod
+    def _course_id(request, obj):
+        """The course the form is for: the one sent, else the post's, else ?course= on the add page."""
+        raw = request.POST.get("course") if request.method == "POST" else None
+        if raw is None:
+            raw = obj.course_id if obj is not None else request.GET.get("course")
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
 
     def save_model(self, request, obj, form, change):
         if form.publishes:

@@ -1,4 +1,8 @@
-"""Roster import from the course's admin page: all or nothing, errors by row, emails after commit."""
+"""Roster import from the course's admin page: all or nothing, errors by row, emails after commit.
+
+An existing account is invited, never enrolled on the instructor's word, and no
+error tells of an account outside the instructor's courses.
+"""
 
 import re
 
@@ -7,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.models import Membership
+from courses.models import Invitation, Membership
 from courses.roster import MAX_ROWS
 from tests.admin.conftest import soup
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CourseFactory, InstructorFactory, MembershipFactory, UserFactory
 
 User = get_user_model()
 
@@ -78,7 +82,7 @@ def test_success_message_counts_what_happened(instructor_client, course_a):
     response = upload(instructor_client, course_a.course, text)
     page = instructor_client.get(response["Location"])
     assert "1 new account(s) created" in page.content.decode()
-    assert "1 existing account(s) enrolled" in page.content.decode()
+    assert "1 existing account(s) invited (they join when they accept)" in page.content.decode()
 
 
 def test_bad_rows_import_nothing_and_are_listed_by_row(instructor_client, course_a, mailoutbox):
@@ -99,17 +103,40 @@ def test_bad_rows_import_nothing_and_are_listed_by_row(instructor_client, course
     assert mailoutbox == []
 
 
-def test_existing_user_is_enrolled_not_duplicated(instructor_client, course_a, mailoutbox):
+def test_existing_user_is_invited_not_enrolled_nor_duplicated(
+    instructor_client, course_a, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """It used to enrol the account at once: anyone's, on the instructor's word."""
+    settings.SITE_URL = "https://blog.example.edu"
     existing = UserFactory(username="kpeters", email="KPeters@example.edu")
     existing_password = existing.password
     text = "username,email,display_name\nkpeters,kpeters@example.edu,K. Peters\n"
-    assert upload(instructor_client, course_a.course, text).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(instructor_client, course_a.course, text).status_code == 302
     assert User.objects.filter(username__iexact="kpeters").count() == 1
-    membership = Membership.objects.get(course=course_a.course, user=existing)
-    assert membership.display_name == "K. Peters"
+    assert not Membership.objects.filter(course=course_a.course, user=existing).exists()
+    invitation = Invitation.objects.get(course=course_a.course, user=existing)
+    assert (invitation.status, invitation.display_name, invitation.invited_by) == (
+        "pending",
+        "K. Peters",
+        course_a.instructor,
+    )
     existing.refresh_from_db()
     assert existing.password == existing_password  # their password is not touched
-    assert mailoutbox == []
+    [message] = mailoutbox
+    assert message.to == ["KPeters@example.edu"]
+    assert course_a.course.title in message.subject
+    link = re.search(r"https://blog\.example\.edu(/invitations/\d+/)", message.body).group(1)
+
+    # She logs in, sees the course and accepts: then, and only then, she is a member.
+    instructor_client.logout()
+    instructor_client.force_login(existing)
+    page = instructor_client.get(link)
+    assert course_a.course.title in page.content.decode()
+    response = instructor_client.post(link, {"answer": "accept", "display_name": ""})
+    assert response.status_code == 302
+    membership = Membership.objects.get(course=course_a.course, user=existing)
+    assert (membership.display_name, membership.role) == ("K. Peters", "student")
 
 
 def test_existing_member_is_not_enrolled_twice(instructor_client, course_a):
@@ -119,23 +146,59 @@ def test_existing_member_is_not_enrolled_twice(instructor_client, course_a):
     assert Membership.objects.filter(course=course_a.course, user=member.user).count() == 1
 
 
-def test_existing_user_with_other_email_is_an_error(instructor_client, course_a):
-    UserFactory(username="vera", email="vera@example.edu")
+def test_existing_user_of_your_courses_with_other_email_is_an_error(instructor_client, course_a):
+    second = CourseFactory(title="Second section")
+    InstructorFactory(course=second, user=course_a.instructor)
+    MembershipFactory(course=second, user=UserFactory(username="vera", email="vera@example.edu"))
     text = "username,email,display_name\nnewbie,newbie@example.edu,N\nvera,someone-else@example.edu,Vera\n"
     response = upload(instructor_client, course_a.course, text)
     assert response.status_code == 400
-    assert errors_of(response)[0].startswith("Row 3: the account “vera” exists with another email")
+    assert errors_of(response) == [
+        "Row 3: the account “vera” in your courses has another email address. "
+        "Correct the email, or choose another username."
+    ]
     assert not User.objects.filter(username="newbie").exists()
 
 
-def test_email_of_another_account_is_an_error(instructor_client, course_a):
-    UserFactory(username="ivan", email="ivan@example.edu")
-    text = "username,email,display_name\nivan2,IVAN@example.edu,Ivan\n"
+@pytest.mark.parametrize("elsewhere", ["in a members-only course", "in no course"])
+def test_a_taken_username_outside_your_courses_tells_nothing_of_the_account(
+    instructor_client, course_a, course_b, elsewhere
+):
+    """It used to say "the account “vera” exists with another email": an address and an account confirmed."""
+    vera = UserFactory(username="vera", email="vera@example.edu")
+    if elsewhere == "in a members-only course":
+        course_b.course.visibility = "members"
+        course_b.course.save()
+        MembershipFactory(course=course_b.course, user=vera, display_name="Vera of B")
+    text = "username,email,display_name\nnewbie,newbie@example.edu,N\nVERA,someone-else@example.edu,Vera\n"
     response = upload(instructor_client, course_a.course, text)
+    assert response.status_code == 400
+    # A username is unique, so a taken one cannot be given: that much is unavoidable, and all it says.
     assert errors_of(response) == [
-        "Row 2: IVAN@example.edu is the email of another account. Ask the student which username is theirs."
+        "Row 3: the username “VERA” is not available for a new account. Choose another one; "
+        "if the student already has an account, give the email address it uses."
     ]
-    assert "ivan”" not in response.content.decode()  # the other account's username is not told
+    page = response.content.decode()
+    for secret in ("vera@example.edu", "exists", course_b.course.title, "Vera of B"):
+        assert secret not in page
+    assert not User.objects.filter(username="newbie").exists()
+
+
+def test_the_email_of_an_account_invites_that_account(
+    instructor_client, course_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """It used to refuse the row with "IVAN@example.edu is the email of another account": a look-up."""
+    ivan = UserFactory(username="ivan", email="ivan@example.edu")
+    text = "username,email,display_name\nivan2,IVAN@example.edu,Ivan\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(instructor_client, course_a.course, text)
+    assert response.status_code == 302
+    page = instructor_client.get(response["Location"]).content.decode()
+    assert "1 existing account(s) invited" in page
+    assert "ivan”" not in page and "ivan2" not in page  # no account is named
+    assert not User.objects.filter(username="ivan2").exists()
+    assert Invitation.objects.get(course=course_a.course).user == ivan
+    assert [m.to for m in mailoutbox] == [["ivan@example.edu"]]  # the address's owner is told
 
 
 def test_duplicate_in_the_file_is_an_error(instructor_client, course_a):
@@ -233,5 +296,95 @@ def test_format_and_account_errors_are_listed_together_in_row_order(instructor_c
     text = "username,email,display_name\nkpeters,other@example.edu,K\nbad user,x@example.edu,X\n"
     errors = errors_of(upload(instructor_client, course_a.course, text))
     assert [e.split(":")[0] for e in errors] == ["Row 2", "Row 3"]
-    assert "exists with another email" in errors[0]
+    assert "is not available for a new account" in errors[0]
     assert errors[1].endswith("characters.")  # one full stop, not two
+
+
+def test_a_student_of_a_members_only_course_is_not_enrolled_by_another_instructor(
+    client, course_a, course_b, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The review's case: nelson's roster named liwei, of chen's members-only course, and enrolled her.
+
+    Now she is invited; until she accepts she is not in the course, so nelson
+    cannot make her the author of a post either.
+    """
+    course_b.course.visibility = "members"
+    course_b.course.save()
+    liwei = UserFactory(username="liwei", email="liwei@example.edu")
+    MembershipFactory(course=course_b.course, user=liwei, display_name="Li Wei")
+    client.force_login(course_a.instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(
+            client, course_a.course, "username,email,display_name\nliwei,liwei@example.edu,Li\n"
+        )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(course=course_a.course, user=liwei).exists()
+    assert [m.to for m in mailoutbox] == [["liwei@example.edu"]]
+    assert course_b.course.title not in mailoutbox[0].body  # nothing about her other course
+    add_page = soup(client.get(reverse("admin:posts_post_add")))
+    authors = {o["value"] for o in add_page.select('select[name="author"] option') if o["value"]}
+    assert str(course_a.student.pk) in authors
+    assert str(liwei.pk) not in authors
+
+    # She declines: nothing changes, and importing her row again asks her again.
+    client.force_login(liwei)
+    invitation = Invitation.objects.get(user=liwei)
+    assert client.post(invitation.get_absolute_url(), {"answer": "decline"}).status_code == 302
+    assert not Membership.objects.filter(course=course_a.course, user=liwei).exists()
+    assert Invitation.objects.get(pk=invitation.pk).status == "declined"
+
+
+def test_importing_an_invited_account_again_sends_the_same_invitation(
+    instructor_client, course_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    olga = UserFactory(username="olga", email="olga@example.edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            instructor_client, course_a.course, "username,email,display_name\nolga,olga@example.edu,Olga\n"
+        )
+        upload(
+            instructor_client, course_a.course, "username,email,display_name\nolga,olga@example.edu,O. K.\n"
+        )
+    invitation = Invitation.objects.get(course=course_a.course, user=olga)  # one, not two
+    assert invitation.display_name == "O. K."
+    assert [m.to for m in mailoutbox] == [["olga@example.edu"], ["olga@example.edu"]]
+    assert mailoutbox[0].body == mailoutbox[1].body  # the same link
+
+
+def test_an_invited_account_that_never_set_a_password_gets_the_link_to_set_one(
+    instructor_client, course_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Made by another course's roster and never used: it could not log in to accept otherwise."""
+    quiet = UserFactory(username="quiet", email="quiet@example.edu")
+    quiet.set_unusable_password()
+    quiet.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(instructor_client, course_a.course, "username,email,display_name\nquiet,quiet@example.edu,Q\n")
+    [message] = mailoutbox
+    assert "/accounts/reset/" in message.body
+    assert "/invitations/" in message.body
+
+
+def test_inviting_runs_a_fixed_number_of_queries(instructor_client, course_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(prefix, n):
+        for i in range(n):
+            UserFactory(username=f"{prefix}{i}", email=f"{prefix}{i}@example.edu")
+        lines = ["username,email,display_name"] + [f"{prefix}{i},{prefix}{i}@example.edu," for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert upload(instructor_client, course_a.course, "\n".join(lines)).status_code == 302
+        return len(queries)
+
+    assert run("few", 3) == run("many", 60)
+    assert Invitation.objects.filter(course=course_a.course).count() == 63
+
+
+def test_a_superuser_is_told_which_account_a_username_belongs_to(client, course_a, superuser):
+    UserFactory(username="vera", email="vera@example.edu")
+    client.force_login(superuser)
+    response = upload(client, course_a.course, "username,email,display_name\nvera,other@example.edu,V\n")
+    assert errors_of(response) == [
+        "Row 2: the account “vera” has another email address. Correct the email, or choose another username."
+    ]

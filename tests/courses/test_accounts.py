@@ -101,13 +101,68 @@ def test_sign_up_with_a_wrong_code_creates_nothing_and_keeps_what_was_typed(clie
     assert "_auth_user_id" not in client.session
 
 
-def test_sign_up_with_a_taken_username_or_email_is_refused(client, course):
+def test_sign_up_with_a_taken_username_is_refused(client, course):
+    """A username is unique, so a taken one is told (at the sign-up limit's pace, tests/core)."""
     UserFactory(username="taken", email="taken@example.edu")
     response = client.post(SIGN_UP, sign_up_data(course, username="taken"))
     assert "already exists" in errors_of(response)
-    response = client.post(SIGN_UP, sign_up_data(course, email="TAKEN@example.edu"))
-    assert "An account with this email exists." in errors_of(response)
+    assert field_values(response)["email"] == "newstudent@example.edu"
     assert not Membership.objects.exists()
+
+
+def _landing(client, response):
+    """What the visitor sees after a sign-up: where they land, as whom, and the message."""
+    page = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    return (response.status_code, response["Location"], page.find(role="status").get_text(" ", strip=True))
+
+
+def test_sign_up_with_an_email_that_has_an_account_looks_like_any_other(
+    client, course, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """Which addresses have accounts is not told; the address's owner is emailed instead.
+
+    It used to answer "An account with this email exists", a free look-up of anyone's address.
+    """
+    settings.SITE_URL = "https://blog.example.edu"
+    owner = UserFactory(username="olga", email="olga@example.edu")
+    owner_password = owner.password
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = client.post(SIGN_UP, sign_up_data(course, username="first", email="first@example.edu"))
+    fresh_landing = _landing(client, fresh)
+    client.post(reverse("logout"))
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(SIGN_UP, sign_up_data(course, username="second", email="OLGA@example.edu"))
+    assert _landing(client, taken) == fresh_landing  # the same redirect, the same welcome
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="second").pk)
+
+    # The address stays with its account: the new one does not get it, and olga's is untouched.
+    assert User.objects.get(username="second").email == ""
+    assert User.objects.get(username="first").email == "first@example.edu"
+    owner.refresh_from_db()
+    assert (owner.email, owner.password) == ("olga@example.edu", owner_password)
+    assert User.objects.filter(email__iexact="olga@example.edu").count() == 1
+
+    # One email to each address typed: a welcome, and for olga a word on what happened.
+    assert [m.to for m in mailoutbox] == [["first@example.edu"], ["olga@example.edu"]]
+    notice = mailoutbox[1]
+    assert "Someone tried to sign up with your address" in notice.subject
+    assert "“olga”" in notice.body and "“second”" in notice.body
+    assert "https://blog.example.edu/accounts/login/" in notice.body
+    assert "https://blog.example.edu/accounts/password_reset/" in notice.body
+    assert "first" not in notice.body
+
+
+def test_sign_up_with_the_address_of_a_roster_account_sends_its_owner_the_set_password_link(
+    client, course, mailoutbox, django_capture_on_commit_callbacks
+):
+    """ "Forgot password" ignores an account that never had a password: the notice carries the link."""
+    owner = UserFactory(username="fresh", email="fresh@example.edu")
+    owner.set_unusable_password()
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGN_UP, sign_up_data(course, username="other", email="fresh@example.edu"))
+    assert mailoutbox[0].to == ["fresh@example.edu"]
+    assert "/accounts/reset/" in mailoutbox[0].body
 
 
 @pytest.fixture
