@@ -2,6 +2,7 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core import signing
@@ -219,6 +220,10 @@ class LockoutAuthenticationForm(AuthenticationForm):
             if self.throttle is not None:
                 self.throttle.failed()
             raise
+
+
+class AdminLockoutAuthenticationForm(LockoutAuthenticationForm, AdminAuthenticationForm):
+    """The admin's log-in page, with the same lockout: it is another door to the same accounts."""
 
 
 class LimitedPasswordResetForm(PasswordResetForm):

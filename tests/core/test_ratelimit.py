@@ -415,3 +415,16 @@ def test_a_locked_join_form_does_not_say_whether_the_code_was_right(client, sett
     assert "Too many tries" in page
     assert "does not match any course" not in page
     assert 'value="BBBB2222"' in page
+
+
+def test_the_admin_log_in_page_locks_out_guessing_as_the_sites_does(client):
+    staff = UserFactory(username="teacher", is_staff=True)
+    staff.set_password("the right passphrase")
+    staff.save()
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": "teacher", "password": "wrong"})
+    response = client.post(
+        reverse("admin:login"), {"username": "teacher", "password": "the right passphrase"}
+    )
+    assert response.status_code == 200  # the form again, not the admin
+    assert "Too many failed log-ins" in response.content.decode()
