@@ -44,10 +44,13 @@ INSTALLED_APPS = [
     "comments",
     "awards",
     "coursework",
+    "ops",  # operating the site: /healthz, `manage.py backup`, request logs
     "bench",  # its generate_data command builds the benchmark's site
 ]
 
 MIDDLEWARE = [
+    # First, so its time covers everything below (cached pages and static files included).
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions and the rest.
@@ -160,8 +163,83 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+
+def _s3_media(bucket: str) -> tuple[dict, str]:
+    """django-storages' S3 backend from AWS_* variables, and the URL its files' URLs start with.
+
+    That URL becomes MEDIA_URL: the Markdown pipeline keeps only images under it, and
+    its origin is allowed by the Content-Security-Policy. ops/checks.py checks at start-up
+    that the storage really makes URLs under it.
+    """
+    from botocore.config import Config
+
+    endpoint = env.str("AWS_S3_ENDPOINT_URL", default="").rstrip("/")  # empty: Amazon S3 itself
+    region = env.str("AWS_S3_REGION_NAME", default="")
+    custom_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")  # a CDN or the bucket's own host name
+    protocol = env.str("AWS_S3_URL_PROTOCOL", default="https:")
+    # Other S3-compatible servers (MinIO, Ceph, R2...) take the bucket in the path.
+    addressing = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if endpoint else "virtual")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        # Empty: boto3's own chain (an instance role, ~/.aws) finds the credentials.
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        # Off by default: images in posts are public pages' images, under unguessable names, and a
+        # signed URL expires while the post's stored HTML keeps it (ops/checks.py warns).
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+        "custom_domain": custom_domain or None,
+        "url_protocol": protocol,
+        # e.g. public-read where the bucket has ACLs; empty: the bucket's policy decides who reads.
+        "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+        # Stored names are random and never rewritten: browsers and CDNs may keep them for good.
+        "object_parameters": {"CacheControl": "max-age=31536000, immutable"},
+        # No look-up before each upload: 128 random bits never collide.
+        "file_overwrite": True,
+        # Short connect timeouts and few retries: an unreachable bucket fails an upload (and
+        # /healthz) in seconds, not minutes.
+        "client_config": Config(
+            signature_version="s3v4",
+            s3={"addressing_style": addressing},
+            connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
+            read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
+            retries={"mode": "standard", "total_max_attempts": 2},
+        ),
+    }
+    if custom_domain:
+        base = f"{protocol}//{custom_domain}/"
+    elif endpoint and addressing == "path":
+        base = f"{endpoint}/{bucket}/"
+    elif endpoint:
+        scheme, _, host = endpoint.partition("://")
+        base = f"{scheme}://{bucket}.{host}/"
+    else:  # Amazon S3: us-east-1 (or no region) has the global host name
+        host = f"s3.{region}.amazonaws.com" if region not in ("", "us-east-1") else "s3.amazonaws.com"
+        base = f"https://{host}/{bucket}/" if addressing == "path" else f"https://{bucket}.{host}/"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, base
+
+
+# Uploaded images: in MEDIA_ROOT by default; MEDIA_STORAGE=s3 puts them in an
+# S3-compatible bucket (AWS_* variables, see README.md). A storage class's dotted
+# path is still taken as it is, with no options.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE in ("s3", "storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"):
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME when MEDIA_STORAGE is s3.")
+    _media_storage, _media_url = _s3_media(_bucket)
+    MEDIA_URL = env.str("MEDIA_URL", default=_media_url)  # only if ops/checks.py says the two differ
+elif MEDIA_STORAGE in ("filesystem", "django.core.files.storage.FileSystemStorage"):
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    _media_storage = {"BACKEND": MEDIA_STORAGE}
+# The media's origin, for the Content-Security-Policy's img-src (MEDIA_HOST overrides it).
+_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if "://" in MEDIA_URL else ""
+
 STORAGES = {
-    "default": {"BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -194,6 +272,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer's health probe may speak plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -205,7 +285,7 @@ if not DEBUG:
 # static files (no inline scripts or handlers), images from our own origin and
 # the media storage's host, and no framing. Inline styles stay allowed: the
 # admin and the editor set style attributes, and styles cannot run code.
-MEDIA_HOST = env.str("MEDIA_HOST", default="")  # e.g. https://bucket.s3.example.com
+MEDIA_HOST = env.str("MEDIA_HOST", default=_media_origin)  # e.g. https://bucket.s3.example.com
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -243,23 +323,27 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Load tests of concurrency (and nothing else) switch the abuse limits off.
 if env.bool("RATE_LIMITS_OFF", default=False):
-    RATE_LIMITS = {
-        scope: []
-        for scope in (
-            "login-failure",
-            "sign-up",
-            "join",
-            "password-reset",
-            "post-save",
-            "image-upload",
-            "preview",
-        )
-    }
+    from core.ratelimit import DEFAULT_LIMITS  # every scope, so a new one cannot be forgotten here
+
+    RATE_LIMITS = {scope: [] for scope in DEFAULT_LIMITS}
     COMMENTS_RATE_LIMITS = ()
 
+# Everything goes to stderr (gunicorn's error log): plain text, or with LOG_FORMAT=json one
+# JSON object a line for a log collector. "coursesite.requests" writes one line per request
+# (ops/middleware.py); LOG_REQUESTS=false leaves them out.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT is text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logs.JSONFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "coursesite.requests": {"level": "INFO" if env.bool("LOG_REQUESTS", default=True) else "WARNING"},
+    },
 }

@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from courses import admin_scoping
 from courses import views as course_views
+from courses.forms import AdminLockoutAuthenticationForm
+
+# The admin's own log-in page locks out guessing the way the site's does.
+admin.site.login_form = AdminLockoutAuthenticationForm
 
 urlpatterns = [
     # "View on site" only for objects the user may see in the admin (before the admin's own).
@@ -21,6 +25,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("comments.urls")),
     path("", include("awards.urls")),
+    path("", include("ops.urls")),  # /healthz
 ]
 
 if settings.DEBUG:

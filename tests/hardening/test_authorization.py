@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from comments.notifications import mute_token
+from courses.models import Invitation
 from posts.models import Tag
 from tests.factories import (
     AwardFactory,
@@ -91,6 +92,10 @@ class World:
         )
         # The author's own comment, on a post by someone else.
         self.comment = CommentFactory(post=self.award.post, author=author.user)
+        # The instructor invited a student of the other course (a roster row naming her account).
+        self.invitation = Invitation.objects.create(
+            course=self.course, user=outsider.user, display_name="Invited", invited_by=instructor.user
+        )
 
 
 def _kwargs(world):
@@ -99,6 +104,7 @@ def _kwargs(world):
     author = world.users["author"]
     return {
         "courses:rotate-join-code": {"course_slug": course},
+        "courses:invitation": {"pk": world.invitation.pk},
         "posts:front": {"course_slug": course},
         "posts:write": {"course_slug": course},
         "posts:drafts": {"course_slug": course},
@@ -161,6 +167,11 @@ TABLE = {
     "courses:join": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
     "courses:sign-up": (PUBLIC_PAGE, PUBLIC_PAGE),
     "courses:rotate-join-code": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    # Only the invited account sees its invitation (here the outsider); to anyone else it does not exist.
+    "courses:invitation": (
+        _row("login", "ok", "404", "404", "404", "404", "404"),
+        _row("login", "ok", "404", "404", "404", "404", "404"),
+    ),
     "posts:preview": (_row(*["405"] * 7), LOGGED_IN_PAGE),
     "posts:upload": (_row(*["405"] * 7), _row("login", "ok", "ok", "ok", "ok", "ok", "ok")),
     "posts:front": (COURSE_PAGE, COURSE_PAGE_POST),
@@ -201,6 +212,8 @@ TABLE = {
         _row("login", "404", "403", "403", "ok", "ok", "404"),
     ),
     "awards:revoke": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    # The load balancer's probe: anyone may read it (it names no one); it changes nothing.
+    "ops:healthz": (PUBLIC_PAGE, _row(*["405"] * 7)),
 }
 
 
