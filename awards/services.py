@@ -4,10 +4,10 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import mail
 from courses import permissions as course_permissions
 from courses.models import Membership
 
@@ -77,10 +77,7 @@ def _email_author(award: Award) -> None:
     if award.note:
         lines += ["", "Why it was chosen:", award.note]
     lines += ["", f"Read it here: {link}"]
-    send_mail(
-        subject=f"Your post was awarded a “{award.award_type.name}”",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[author.email],
+    mail.send(
+        subject=f"Your post was awarded a “{award.award_type.name}”", body="\n".join(lines), to=[author.email]
     )
     logger.info("Award email sent for award %s", award.pk)

@@ -4,11 +4,11 @@ one-click link that mutes the post."""
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core import mail
 from courses import permissions as course_permissions
 from courses.models import Membership
 
@@ -65,8 +65,7 @@ def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> 
         "settings_url": absolute(reverse("comments:notification-settings")),
     }
     body = render_to_string(template, context)
-    # A guest's name may hold a line break, which email headers refuse: fold it away.
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    mail.send(subject=subject, body=body, to=[user.email])  # a background task (core/mail.py)
 
 
 def _fresh(comment_pk: int) -> Comment | None:

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
+
+from core import mail
 
 from . import services
 from .models import Course, Invitation, Membership
@@ -279,7 +280,6 @@ def send_invitations(*, course: Course, users) -> None:
     if not users:
         return
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-    messages = []
     for user in users:
         body = "\n".join(
             [
@@ -294,8 +294,5 @@ def send_invitations(*, course: Course, users) -> None:
                 "If you did not expect this email, you can ignore it.",
             ]
         )
-        messages.append(
-            EmailMessage(subject=f"You are enrolled in {course.title}", body=body, to=[user.email])
-        )
-    get_connection().send_messages(messages)
-    logger.info("Roster invitations sent for course %s: %d", course.pk, len(messages))
+        mail.send(subject=f"You are enrolled in {course.title}", body=body, to=[user.email])
+    logger.info("Roster invitations sent for course %s: %d", course.pk, len(users))

@@ -3,13 +3,14 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from core import mail
 
 from .models import Course, Invitation, Membership, new_join_code
 
@@ -92,7 +93,7 @@ def _send_sign_up_welcome(*, user, course) -> None:
         "registration/sign_up_welcome_email.txt",
         {"user": user, "course": course, "login_url": _site_url(reverse("login"))},
     )
-    send_mail("Your coursesite account", body, None, [user.email])
+    mail.send(subject="Your coursesite account", body=body, to=[user.email])
 
 
 def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
@@ -106,7 +107,7 @@ def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
         "set_password_url": None if owner.has_usable_password() else password_set_link(owner),
     }
     body = render_to_string("registration/sign_up_address_taken_email.txt", context)
-    send_mail("Someone tried to sign up with your address", body, None, [owner.email])
+    mail.send(subject="Someone tried to sign up with your address", body=body, to=[owner.email])
 
 
 def course_rotate_join_code(*, course: Course) -> str:
@@ -232,7 +233,7 @@ def invitation_decline(*, invitation: Invitation, by) -> Invitation:
 
 def invitations_send(*, invitations) -> None:
     """Email each invited account its link; call it after the transaction that made them commits."""
-    messages = []
+    sent = 0
     for invitation in invitations:
         user = invitation.user
         context = {
@@ -244,9 +245,7 @@ def invitations_send(*, invitations) -> None:
             "set_password_url": None if user.has_usable_password() else password_set_link(user),
         }
         body = render_to_string("courses/email/invitation.txt", context)
-        messages.append(
-            EmailMessage(subject=f"An invitation to {invitation.course.title}", body=body, to=[user.email])
-        )
-    if messages:
-        get_connection().send_messages(messages)
-        logger.info("Course invitations sent: %d", len(messages))
+        mail.send(subject=f"An invitation to {invitation.course.title}", body=body, to=[user.email])
+        sent += 1
+    if sent:
+        logger.info("Course invitations sent: %d", sent)

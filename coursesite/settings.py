@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",  # the tasks' database backend, its worker (`manage.py db_worker`) and admin
     "core",
     "courses",
     "posts",
@@ -252,6 +254,22 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="coursesite <noreply@localhost>")
+# A mail server that accepts the connection and then says nothing holds a worker this long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Background tasks (every email is one: core/mail.py). "database": enqueued in the
+# database and run by `manage.py db_worker` (production; the README's systemd unit).
+# "immediate": run at once, in the request that enqueued them (the default under
+# DEBUG, so `make run` needs no worker).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Bound what a single request may carry (forms and uploads).

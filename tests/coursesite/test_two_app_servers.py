@@ -57,7 +57,7 @@ def _database_url(tmp_path) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _production_env(database_url: str, cache_url: str) -> dict:
+def _production_env(database_url: str, cache_url: str, static_root) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="coursesite.settings",
@@ -72,6 +72,8 @@ def _production_env(database_url: str, cache_url: str) -> dict:
         CACHE_URL=cache_url,
         EMAIL_URL="consolemail://",
         GUNICORN_WORKERS="1",
+        # Its own static folder: the suite's other tests serve the shared one while this runs.
+        STATIC_ROOT=str(static_root),
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -135,7 +137,7 @@ def _log_in(opener, jar, base):
 def test_a_comment_posted_through_one_server_is_on_the_others_next_page(tmp_path):
     redis_port = _free_port()
     redis = start_redis(redis_port, "--save", "")
-    env = _production_env(_database_url(tmp_path), f"redis://127.0.0.1:{redis_port}/1")
+    env = _production_env(_database_url(tmp_path), f"redis://127.0.0.1:{redis_port}/1", tmp_path / "static")
     servers = []
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
