@@ -55,7 +55,11 @@ RUNS = [
     ("hall_of_fame", "hall of fame (anonymous)", "get"),
     ("post_logged_in", "post + 100 comments (logged in)", "session"),
     ("comment_post", "comment posting (logged in)", "post"),
+    # The same, with the mail server accepting connections and never answering (its own
+    # gunicorn and worker): the emails are background tasks, so posting must not slow down.
+    ("comment_post_smtp_stalled", "comment posting, mail server stalled", "post"),
 ]
+STALLED = "comment_post_smtp_stalled"
 
 
 def log(message):
@@ -168,6 +172,62 @@ class Redis:
 
     def __exit__(self, *exc):
         stop(self.proc)
+
+
+class Worker:
+    """`manage.py db_worker`, the background tasks' worker (it sends the emails), as in production."""
+
+    def __init__(self, env, logfile):
+        self.env, self.logfile = env, logfile
+
+    def __enter__(self):
+        self.log = open(self.logfile, "w")  # noqa: SIM115  (closed in __exit__)
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.proc)
+        self.log.close()
+
+
+class StalledSMTP:
+    """A mail server that accepts every connection and never says a word, until it is stopped."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held, self.accepted = [], 0
+        self.halt = threading.Event()
+
+    def _accept(self):
+        self.sock.settimeout(0.5)
+        while not self.halt.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.held.append(conn)
+            self.accepted += 1
+
+    def __enter__(self):
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.halt.set()
+        self.thread.join()
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
 
 
 def stop(proc, timeout=20):
@@ -319,29 +379,30 @@ def run_scale(scale, args, redis):
     commenters = ",".join(str(pk) for pk in prepared["commenter_ids"])
     redis_flush(redis)
     results = {}
-    with Gunicorn(env, port, DATA / f"gunicorn-{scale}.log") as server:
+    with (
+        Gunicorn(env, port, DATA / f"gunicorn-{scale}.log") as server,
+        Worker(env, DATA / f"worker-{scale}.log"),
+    ):
         watcher = RssWatcher(server.proc.pid)
         watcher.start()
         try:
             for name, label, mode in RUNS:
-                if args.pages and name != "static" and name not in args.pages:
+                if name == STALLED or (args.pages and name != "static" and name not in args.pages):
+                    continue
+                if mode == "post":
+                    results[name] = posting_run(
+                        env, prepared, commenters, urls[name], args, f"{scale}: {label}"
+                    )
                     continue
                 extra = {"sessions": prepared["sessions"], "csrf": prepared["csrf"]} if mode != "get" else {}
                 log(f"{scale}: {label}: warm-up {args.warmup} s, run {args.duration} s")
                 wrk(urls[name], args.warmup, mode, **extra)
-                if mode == "post":
-                    before = settled_count(env, prepared, commenters)
                 results[name] = wrk(urls[name], args.duration, mode, **extra)
-                if mode == "post":
-                    # Requests in flight when wrk stops are still stored but never answered to
-                    # wrk: so "lost" is answered-as-posted minus stored, never below zero.
-                    stored = settled_count(env, prepared, commenters) - before
-                    results[name]["stored"] = stored
-                    results[name]["lost"] = max(0, results[name]["posted"] - stored)
-                    results[name]["stored_after_cutoff"] = max(0, stored - results[name]["posted"])
         finally:
             watcher.halt.set()
             watcher.join()
+    if not args.pages or STALLED in args.pages:
+        results[STALLED] = stalled_smtp_posting(env, prepared, commenters, args, scale)
     return {
         "database": prepared["vendor"],
         "data_seconds": round(build_seconds, 1),
@@ -356,6 +417,35 @@ def run_scale(scale, args, redis):
         "worker_rss_peak_mb": round(watcher.peak, 1),
         "rss_samples": watcher.samples,
     }
+
+
+def posting_run(env, prepared, commenters, url, args, label):
+    extra = {"sessions": prepared["sessions"], "csrf": prepared["csrf"]}
+    log(f"{label}: warm-up {args.warmup} s, run {args.duration} s")
+    wrk(url, args.warmup, "post", **extra)
+    before = settled_count(env, prepared, commenters)
+    result = wrk(url, args.duration, "post", **extra)
+    # Requests in flight when wrk stops are still stored but never answered to
+    # wrk: so "lost" is answered-as-posted minus stored, never below zero.
+    stored = settled_count(env, prepared, commenters) - before
+    result.update(stored=stored, lost=max(0, result["posted"] - stored))
+    result["stored_after_cutoff"] = max(0, stored - result["posted"])
+    return result
+
+
+def stalled_smtp_posting(env, prepared, commenters, args, scale):
+    """Comment posting with the emails going to a mail server that never answers."""
+    port = free_port()
+    with StalledSMTP() as smtp:
+        stalled_env = dict(env, EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}", GUNICORN_BIND=f"127.0.0.1:{port}")
+        with (
+            Gunicorn(stalled_env, port, DATA / f"gunicorn-{scale}-stalled-smtp.log"),
+            Worker(stalled_env, DATA / f"worker-{scale}-stalled-smtp.log"),
+        ):
+            url = f"http://127.0.0.1:{port}{prepared['comment_post']}"
+            result = posting_run(env, prepared, commenters, url, args, f"{scale}: {STALLED}")
+        result["smtp_connections_held"] = smtp.accepted
+    return result
 
 
 def settled_count(env, prepared, commenters):
@@ -404,7 +494,7 @@ def table(scale, result):
             continue
         r = load[name]
         q = queries.get(name, "")
-        if name == "comment_post":
+        if name in ("comment_post", STALLED):
             q = f"lost {r['lost']}"
         lines.append(
             f"{label:<38}{r['rps']:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['errors']:>8}"
@@ -424,9 +514,12 @@ def markdown_summary(report):
         cells = [label]
         for scale in scales:
             result = report["scales"][scale]
+            if name not in result["load"]:
+                cells += ["", "", "", ""]
+                continue
             r, ceiling = result["load"][name], result["load"]["static"]["rps"]
             queries = result["queries"].get(name, "")
-            if name == "comment_post":
+            if name in ("comment_post", STALLED):
                 queries = f"{r['errors']} errors, {r['lost']} lost"
             cells += [
                 f"{r['rps']:.0f}",
@@ -470,6 +563,11 @@ def verdicts(report):
             and load["comment_post"]["refused"] == 0
             and load["comment_post"]["lost"] == 0,
             "worker_rss_under_150mb": result["worker_rss_peak_mb"] < 150,
+            # Issue 14: a mail server that never answers costs comment posting nothing.
+            "stalled_smtp_posting_within_20pct": load[STALLED]["rps"] >= 0.8 * load["comment_post"]["rps"]
+            and load[STALLED]["p99_ms"] <= 1.2 * load["comment_post"]["p99_ms"]
+            and load[STALLED]["errors"] == 0
+            and load[STALLED]["lost"] == 0,
         }
     if "small" in scales and "large" in scales:
         small, large = scales["small"], scales["large"]
