@@ -39,6 +39,11 @@ def _cache() -> None:
 
 
 def _storage() -> None:
+    bucket = getattr(default_storage, "bucket", None)
+    if bucket is not None:
+        # S3: a missing key reads as "not there" even when the bucket itself is gone; ask for it.
+        bucket.meta.client.head_bucket(Bucket=bucket.name)
+        return
     default_storage.exists(STORAGE_PROBE)  # a missing key is fine; an error is not
 
 

@@ -104,3 +104,11 @@ def test_with_the_bucket_unreachable_it_is_503_naming_the_storage(media_on_s3, c
     assert response.json() == {"database": "ok", "cache": "ok", "storage": "error"}
     assert "Health check: storage failed" in caplog.text
     assert "127.0.0.1" not in response.content.decode()  # the reason is logged, never answered
+
+
+@pytest.mark.django_db
+def test_on_s3_a_bucket_that_does_not_exist_is_503_naming_the_storage(media_on_s3, client):
+    media_on_s3(AWS_STORAGE_BUCKET_NAME="no-such-bucket-here")
+    response = client.get(HEALTHZ)
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "ok", "storage": "error"}
