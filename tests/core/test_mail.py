@@ -24,8 +24,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from core import mail
-from tests.core.test_redis_cache import _free_port
 from tests.factories import MembershipFactory, UserFactory
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits, and emails wait for commits
 
@@ -43,7 +43,7 @@ class Inbox:
 
 @pytest.fixture
 def smtp_port():
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture

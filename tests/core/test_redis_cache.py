@@ -6,9 +6,7 @@ CI=true a missing Redis is an error, so CI can never go green without them.
 """
 
 import os
-import shutil
 import socket
-import subprocess
 import time
 
 import pytest
@@ -20,50 +18,12 @@ from django.urls import reverse
 from comments import services as comment_services
 from core import redis_cache
 from tests.factories import CommentFactory
-
-INSTALL_HINT = "apt-get install -y redis-server"
-
-
-def _redis_binary():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI", "").strip().lower() == "true":
-            pytest.fail(f"redis-server not found and CI=true: {INSTALL_HINT}", pytrace=False)
-        pytest.skip(f"redis-server not found: {INSTALL_HINT}")
-    return binary
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_redis(port: int, *options: str) -> subprocess.Popen:
-    """A redis-server of our own on 127.0.0.1:port, answering once this returns."""
-    server = subprocess.Popen(
-        [_redis_binary(), "--bind", "127.0.0.1", "--port", str(port), "--appendonly", "no", *options],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    pytest.fail(f"redis-server did not start on port {port}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    server.wait(timeout=10)
+from tests.servers import free_port, start_redis, stop
 
 
 @pytest.fixture(scope="module")
 def redis_url():
-    port = _free_port()
+    port = free_port()
     server = start_redis(port, "--save", "")
     try:
         yield f"redis://127.0.0.1:{port}/1"
@@ -188,7 +148,7 @@ def test_a_redis_restored_from_a_snapshot_never_serves_the_pages_it_held(
 ):
     """Redis comes back with its data (persistence, a failover): the old version tokens and the pages
     stored under them come back too, and must not be served."""
-    port = _free_port()
+    port = free_port()
     server = start_redis(port, "--save", "", "--dir", str(tmp_path), "--dbfilename", "snapshot.rdb")
     settings.CACHES = production_caches(f"redis://127.0.0.1:{port}/1")
     settings.ANONYMOUS_PAGE_CACHE = None

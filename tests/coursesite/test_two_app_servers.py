@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
-from tests.core.test_redis_cache import _free_port, start_redis, stop
+from tests.servers import free_port, start_redis, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -135,7 +135,7 @@ def _log_in(opener, jar, base):
 
 @pytest.mark.django_db
 def test_a_comment_posted_through_one_server_is_on_the_others_next_page(tmp_path):
-    redis_port = _free_port()
+    redis_port = free_port()
     redis = start_redis(redis_port, "--save", "")
     env = _production_env(_database_url(tmp_path), f"redis://127.0.0.1:{redis_port}/1", tmp_path / "static")
     servers = []
@@ -143,7 +143,7 @@ def test_a_comment_posted_through_one_server_is_on_the_others_next_page(tmp_path
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "collectstatic", "--noinput", "-v", "0")
         post_path = _manage(env, "shell", stdin=SETUP).strip().splitlines()[-1]
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         servers = [_serve(env, port, tmp_path / f"gunicorn-{port}.log") for port in ports]
         first, second = (f"http://127.0.0.1:{port}" for port in ports)
 

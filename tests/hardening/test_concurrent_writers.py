@@ -9,7 +9,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
@@ -45,12 +46,6 @@ print(post.get_absolute_url())
 """
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on POSIX only")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +123,7 @@ def server_env(tmp_path, collected_static):
 class Server:
     def __init__(self, env):
         self.env = env
-        self.port = _free_port()
+        self.port = free_port()
         self.process = None
 
     @property

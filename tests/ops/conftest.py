@@ -5,10 +5,8 @@ server that cannot start is an error, so CI can never go green without them.
 """
 
 import importlib.util
-import os
 import runpy
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_HINT = "pip install -r requirements.txt (moto[server])"
@@ -41,15 +41,7 @@ AWS_VARIABLES = (
 
 
 def unavailable(message: str):
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{message}, and CI=true: {INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"{message}: {INSTALL_HINT}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    missing(message, INSTALL_HINT)
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from core import redis_cache
 from tests.factories import CourseFactory
-
-from .conftest import free_port
+from tests.servers import free_port
 
 HEALTHZ = "/healthz"
 ALL_OK = {"database": "ok", "cache": "ok", "storage": "ok"}
