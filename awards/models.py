@@ -32,6 +32,8 @@ class AwardType(models.Model):
     class GivenBy(models.TextChoices):
         TEAM = "team", "The editorial team"
         INSTRUCTORS = "instructors", "Instructors only"
+        # Nobody gives it by hand: the week's close gives it to the class's choice (coursework).
+        VOTE = "vote", "The class, by vote"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="award_types")
     name = models.CharField(max_length=60)
@@ -76,6 +78,10 @@ class AwardType(models.Model):
     @property
     def team_may_give(self) -> bool:
         return self.given_by == self.GivenBy.TEAM
+
+    @property
+    def given_by_vote(self) -> bool:
+        return self.given_by == self.GivenBy.VOTE
 
 
 class AwardQuerySet(models.QuerySet):

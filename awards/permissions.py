@@ -42,7 +42,7 @@ def editorial_team(course, day: datetime.date) -> frozenset[int]:
 
 def givable_types(user, course):
     """The course's award types this user may give today (none for people off the team)."""
-    types = AwardType.objects.filter(course=course)
+    types = AwardType.objects.filter(course=course).exclude(given_by=AwardType.GivenBy.VOTE)
     if is_instructor(user, course):
         return types
     if on_team(user, course):
@@ -65,6 +65,8 @@ def check_can_award_post(user, post) -> None:
 def check_can_give(user, *, post, award_type) -> None:
     if award_type.course_id != post.course_id:
         raise AwardRefused("This award belongs to another course.")
+    if award_type.given_by_vote:
+        raise AwardRefused(f"The “{award_type.name}” is given by the class's vote, at the week's close.")
     check_can_award_post(user, post)
     if not award_type.team_may_give and not is_instructor(user, post.course):
         raise AwardRefused(f"Only instructors can give the “{award_type.name}”.")

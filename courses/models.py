@@ -1,6 +1,8 @@
 import secrets
+import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +12,17 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read alo
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+def site_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "Choose a time zone by its region name, for example America/New_York or Europe/Moscow."
+        )
 
 
 class CourseQuerySet(models.QuerySet):
@@ -48,6 +61,17 @@ class Course(models.Model):
         default=False, help_text="On a public course, let visitors comment (always held)."
     )
     max_comment_depth = models.PositiveSmallIntegerField(default=5, help_text="How deep replies may nest.")
+    # The week's rhythm; the coursework app reads these.
+    time_zone = models.CharField(
+        max_length=64,
+        default=site_time_zone,
+        validators=[validate_time_zone],
+        help_text="Due dates and weeks (Monday to Sunday) are in this zone, for example America/New_York.",
+    )
+    assign_readers = models.BooleanField(
+        default=False,
+        help_text="Each week, give every student two classmates' posts of the week before to answer.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CourseQuerySet.as_manager()
@@ -70,6 +94,14 @@ class Course(models.Model):
     @property
     def is_public(self):
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The course's time zone; the site's if the stored name is unknown to this machine."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class MembershipQuerySet(models.QuerySet):

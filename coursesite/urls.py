@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("comments.urls")),
     path("", include("awards.urls")),
+    path("", include("coursework.urls")),
     path("", include("ops.urls")),  # /healthz
 ]
 

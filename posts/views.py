@@ -22,7 +22,7 @@ from core.request_body import accepts_files, upload_refusal
 from courses import permissions
 from courses.models import Membership
 
-from . import services
+from . import editor, services
 from .forms import PostForm
 from .images import ImageRejected, clean_image, too_large_message
 from .markdown import render_post_markdown
@@ -212,6 +212,8 @@ def post_write(request, course_slug, slug=None):
         if post.author_id != request.user.pk:
             raise PermissionDenied("You can edit only your own posts.")
     form = PostForm(request.POST or None, instance=post, course=course)
+    for extension in editor.extensions():
+        extension.add_fields(form, course=course, post=post, user=request.user, query=request.GET)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -236,6 +238,8 @@ def post_write(request, course_slug, slug=None):
         except CpuBudgetExceeded:
             form.add_error("body", TOO_SLOW_TO_FORMAT)
         else:
+            for extension in editor.extensions():
+                extension.saved(form, saved, user=request.user)
             if saved.is_published:
                 messages.success(request, "Your post is published.")
                 return redirect(saved)
@@ -250,6 +254,7 @@ def post_write(request, course_slug, slug=None):
             "course": course,
             "post": post,
             "is_instructor": permissions.is_instructor(request.user, course),
+            "editor_templates": [e.template_name for e in editor.extensions() if e.template_name],
         },
         status=status,
     )

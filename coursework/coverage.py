@@ -1,0 +1,34 @@
+"""Reply coverage: the week's posts that no classmate has answered yet.
+
+"Waiting for a response" counts approved comments by anyone but the post's
+author; the front page shows these posts to students and the digest lists them.
+"""
+
+from django.db.models import Exists, F, OuterRef
+
+from comments.models import Comment
+from posts.models import Post
+
+from . import weeks
+
+
+def waiting_for_response(course, week, limit: int | None = 10):
+    """Live posts published in the week with no approved comment from someone else, oldest first.
+
+    Two queries when evaluated: the posts, and their tags (for_listing).
+    """
+    start, end = weeks.bounds(course, week)
+    # A classmate: a member with an account (not a guest), other than the author.
+    answered = (
+        Comment.objects.approved()
+        .filter(post=OuterRef("pk"), author__isnull=False)
+        .exclude(author=F("post__author"))
+    )
+    posts = (
+        Post.objects.published()
+        .filter(course=course, published_at__gte=start, published_at__lt=end)
+        .exclude(Exists(answered.order_by()))
+        .for_listing()
+        .order_by("published_at", "pk")
+    )
+    return posts[:limit] if limit else posts

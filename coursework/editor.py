@@ -1,0 +1,1 @@
+"""The editor's prompt field (being written)."""

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def run_due(now):
+    return []

@@ -1,0 +1,7 @@
+"""(being written)"""
+
+from django.http import Http404
+
+
+def email_settings(request):
+    raise Http404
