@@ -34,6 +34,7 @@ def main():
 
     from comments.models import Comment
     from courses.models import Course, Membership
+    from coursework.models import Digest
     from posts.models import Post
 
     course = Course.objects.get(slug="bench-01")
@@ -70,6 +71,10 @@ def main():
             "posts:author", kwargs={"course_slug": course.slug, "username": prolific.user.username}
         ),
         "hall_of_fame": reverse("awards:hall-of-fame", kwargs={"course_slug": course.slug}),
+        "digest": Digest.objects.filter(course=course, status=Digest.Status.PUBLISHED)
+        .order_by("-week")
+        .first()
+        .get_absolute_url(),
     }
 
     # Members who already have an approved comment, so theirs are not held for moderation.

@@ -5,8 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
+from awards.models import Award
 from comments.models import Comment
 from courses.models import Course, Membership
+from coursework import weeks
+from coursework.models import ChoiceClose, Digest, Prompt, PromptResponse, Vote
 from posts.markdown import render_post_markdown
 from posts.models import Post
 from tests.factories import CommentFactory, PostFactory
@@ -82,3 +85,31 @@ def test_dry_run_writes_nothing(capsys):
     generate(*TINY, "--dry-run")
     assert not Course.objects.exists()
     assert "would build" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_term_has_its_weeks_prompts_votes_closes_and_digests():
+    generate("--courses", "1", "--students", "6", "--posts", "40", "--comments", "60")
+    course = Course.objects.get(slug="bench-01")
+    prompts = list(Prompt.objects.filter(course=course))
+    assert len({weeks.week_of(course, p.opens_at) for p in prompts}) == len(prompts) > 10
+    assert all(p.body_html == render_post_markdown(p.body) for p in prompts)
+    # Every live post answers the prompt of its own week.
+    responses = PromptResponse.objects.select_related("post", "prompt")
+    assert responses.count() == Post.objects.published().filter(course=course).count()
+    assert all(
+        weeks.week_of(course, r.post.published_at) == weeks.week_of(course, r.prompt.opens_at)
+        for r in responses
+    )
+    assert not Vote.objects.filter(post__author=F("voter__user")).exists()
+    this_week = weeks.week_of(course)
+    assert not ChoiceClose.objects.filter(week=this_week).exists()
+    closed = set(ChoiceClose.objects.values_list("week", flat=True))
+    published = Digest.objects.filter(status=Digest.Status.PUBLISHED).values_list("week", flat=True)
+    assert closed and closed == set(published)
+    # Each closed week's most-voted post carries the Students' Choice.
+    for close in ChoiceClose.objects.filter(votes_cast__gt=0):
+        start, end = weeks.bounds(course, close.week)
+        assert Award.objects.filter(
+            award_type__slug="students-choice", post__published_at__gte=start, post__published_at__lt=end
+        ).exists()

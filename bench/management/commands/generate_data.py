@@ -29,6 +29,8 @@ from django.utils.text import slugify
 from awards.models import Award, AwardType, EditorialTerm
 from comments.models import Comment
 from courses.models import Course, Membership
+from coursework import weeks
+from coursework.models import ChoiceClose, Digest, DigestFeature, Prompt, PromptResponse, Vote
 from posts import markdown
 from posts.models import Category, Post, Tag
 
@@ -45,7 +47,7 @@ SEED_COMMENTS, SEED_REPLIES = 100, 30
 PROLIFIC_POSTS = 100  # one student per course writes this many (the author-page benchmark)
 AWARD_SHARE = 0.05
 BATCH = 2000
-GENERATED_MODELS = (Post, Category, Tag, Comment, Award)
+GENERATED_MODELS = (Post, Category, Tag, Comment, Award, Prompt, PromptResponse, Vote, Digest)
 TERM_DAYS = 120
 
 FIRST_NAMES = (
@@ -196,6 +198,9 @@ class Command(BaseCommand):
         if size.courses < 1 or size.students < size.courses or size.posts < size.courses:
             raise CommandError("Need at least one course, and a student and a post per course.")
         existing = Course.objects.filter(slug__startswith=SLUG_PREFIX)
+        if existing.exists() and not Prompt.objects.filter(course__in=existing).exists():
+            self.stdout.write("Generated data from before the course's week (no prompts): building it again.")
+            reset = True
         summary = (
             f"{size.courses} courses, {size.students} students, {size.posts} posts, {size.comments} comments"
         )
@@ -232,6 +237,8 @@ class Command(BaseCommand):
             # send its signals, minutes for 500,000 comments. Nothing else points at them.
             Comment.objects.filter(post__in=posts).order_by("-depth")._raw_delete(Comment.objects.db)
             Award.objects.filter(post__in=posts)._raw_delete(Award.objects.db)
+            for model in (PromptResponse, Vote, DigestFeature):
+                model.objects.filter(post__in=posts)._raw_delete(model.objects.db)
             Post.tags.through.objects.filter(post__in=posts)._raw_delete(Post.objects.db)
             posts.delete()
             courses.delete()
@@ -448,6 +455,7 @@ class Builder:
         )
         self._create_comments(plan, posts, [instructor, *students], comment_html)
         self._awards(course, instructor, students, posts, published, seed_index)
+        self._week(course, instructor, students, [posts[i] for i in published])
 
     def _plan_comments(self, posts, published, seed_index, total, people, max_depth):
         """Decide every comment before writing, so posts go in with their comment_count."""
@@ -574,6 +582,104 @@ class Builder:
             # PostgreSQL's id sequence did not see these ids: move it past them.
             for statement in ops.sequence_reset_sql(no_style(), [Comment]):
                 cursor.execute(statement)
+
+    def _week(self, course, instructor, students, live_posts):
+        """The term's rhythm: a prompt a week answered by that week's posts, votes, closes and digests."""
+        rng = self.rng
+        first, current = weeks.week_of(course, self.term_start), weeks.week_of(course, self.now)
+        mondays = []
+        while first <= current:
+            mondays.append(first)
+            first += weeks.ONE_WEEK
+        prompts = []
+        for n, monday in enumerate(mondays):
+            start, end = weeks.bounds(course, monday)
+            body = f"Write on {TOPICS[n % len(TOPICS)]} from this week's sources."
+            prompts.append(
+                Prompt(
+                    course=course,
+                    title=f"Week {n + 1}: {TOPICS[n % len(TOPICS)]}",
+                    slug=f"week-{n + 1}",
+                    body=body,
+                    body_html=markdown.render_post_markdown(body),
+                    opens_at=start,
+                    due_at=end - datetime.timedelta(minutes=1),
+                    comments_required=2,
+                    comments_due_at=end + datetime.timedelta(days=2),
+                    created_by=instructor,
+                    opening_sent_at=start,
+                )
+            )
+        prompts = Prompt.objects.bulk_create(prompts)
+        by_week = {}
+        for post in live_posts:
+            by_week.setdefault(weeks.week_of(course, post.published_at), []).append(post)
+        prompt_of = dict(zip(mondays, prompts, strict=True))
+        PromptResponse.objects.bulk_create(
+            [
+                PromptResponse(post=p, prompt=prompt_of[w])
+                for w, ps in by_week.items()
+                if w in prompt_of
+                for p in ps
+            ],
+            batch_size=BATCH,
+        )
+        choice, _ = AwardType.objects.get_or_create(
+            course=course,
+            slug="students-choice",
+            defaults={"name": "Students' Choice", "given_by": AwardType.GivenBy.VOTE, "symbol": "heart"},
+        )
+        members = {m.user_id: m for m in Membership.objects.filter(course=course, user__in=students)}
+        votes, closes, winners, digests = [], [], [], []
+        for monday in mondays:
+            week_posts = by_week.get(monday, [])
+            if not week_posts:
+                continue
+            tally = {}
+            for student in students:
+                candidates = [
+                    p for p in rng.sample(week_posts, min(3, len(week_posts))) if p.author_id != student.pk
+                ]
+                if candidates:
+                    votes.append(
+                        Vote(course=course, week=monday, voter=members[student.pk], post=candidates[0])
+                    )
+                    tally[candidates[0].pk] = tally.get(candidates[0].pk, 0) + 1
+            if monday == current:
+                continue  # this week's vote is still open
+            end = weeks.bounds(course, monday)[1]
+            closes.append(
+                ChoiceClose(course=course, week=monday, closed_at=end, votes_cast=sum(tally.values()))
+            )
+            if tally:
+                top = max(tally.values())
+                winners += [
+                    Award(post_id=pk, award_type=choice, given_by=instructor, given_at=end)
+                    for pk, n in tally.items()
+                    if n == top
+                ]
+            digests.append(
+                Digest(
+                    course=course,
+                    week=monday,
+                    introduction="The editors' pick of the week.",
+                    introduction_html="<p>The editors' pick of the week.</p>",
+                    status=Digest.Status.PUBLISHED,
+                    published_at=end + datetime.timedelta(days=2),
+                    published_by=instructor,
+                )
+            )
+        Vote.objects.bulk_create(votes, batch_size=BATCH)
+        ChoiceClose.objects.bulk_create(closes)
+        Award.objects.bulk_create(winners, batch_size=BATCH, ignore_conflicts=True)
+        digests = Digest.objects.bulk_create(digests)
+        DigestFeature.objects.bulk_create(
+            [
+                DigestFeature(digest=d, post=p, position=n)
+                for d in digests
+                for n, p in enumerate(by_week.get(d.week, [])[:3])
+            ]
+        )
 
     def _awards(self, course, instructor, students, posts, published, seed_index):
         red_star = AwardType.objects.create(course=course, name="Red star", slug="red-star")
