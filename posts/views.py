@@ -253,6 +253,7 @@ def post_write(request, course_slug, slug=None):
             "form": form,
             "course": course,
             "post": post,
+            "membership": permissions.membership_of(request.user, course),  # the course navigation
             "is_instructor": permissions.is_instructor(request.user, course),
             "editor_templates": [e.template_name for e in editor.extensions() if e.template_name],
         },

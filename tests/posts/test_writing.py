@@ -46,6 +46,17 @@ def test_write_page_shows_the_editor(member_client, course):
     assert page.find(attrs={"data-upload-url": reverse("posts:upload")}) is not None
 
 
+def test_write_and_edit_pages_keep_the_course_navigation(member_client, course, member):
+    post = PostFactory(course=course, author=member)
+    for url in (write_url(course), post.get_edit_url()):
+        nav = BeautifulSoup(member_client.get(url).content, "html.parser").find(
+            "nav", attrs={"aria-label": "Course"}
+        )
+        links = {a.get_text(strip=True): a["href"] for a in nav.find_all("a")}
+        assert links["Write a post"] == write_url(course)
+        assert links["Drafts"] == reverse("posts:drafts", kwargs={"course_slug": course.slug})
+
+
 def test_save_draft(member_client, course, member):
     response = member_client.post(
         write_url(course), {"title": "Half an idea", "body": BODY, "tags_text": "", "action": "draft"}
