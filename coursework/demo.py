@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from awards.models import Award, AwardType
 from awards.services import award_grant
+from comments.demo import HELD_POST_TITLE, THREAD_POST_TITLE
 from comments.models import Comment
 from comments.services import recount
 from courses.demo import register
@@ -182,11 +183,15 @@ def _last_week(context, course, week):
     if len(posts) < 2:
         return
     start, end = weeks.bounds(course, week)
-    favourite, runner_up = posts[0], posts[-1]
-    for n, (username, body) in enumerate(LAST_WEEK_COMMENTS):
-        target = favourite if n % 2 == 0 else runner_up
+    # The comments demo's posts keep exactly their own discussion; the others get this one.
+    others = [p for p in posts if p.slug != SEED_SLUG and p.title not in (THREAD_POST_TITLE, HELD_POST_TITLE)]
+    favourite = others[0] if others else posts[0]
+    runner_up = next(p for p in posts if p != favourite)
+    discussed = others[:2]
+    for n, (username, body) in enumerate(LAST_WEEK_COMMENTS if discussed else []):
+        target = discussed[n % len(discussed)]
         if users[username].pk == target.author_id:
-            target = runner_up if target is favourite else favourite
+            continue
         if not Comment.objects.filter(post=target, author=users[username], body=body).exists():
             comment = Comment.objects.create(
                 post=target, author=users[username], body=body, status=Comment.Status.APPROVED
@@ -195,7 +200,7 @@ def _last_week(context, course, week):
                 target.published_at + datetime.timedelta(hours=4 + n), end - datetime.timedelta(minutes=5)
             )
             Comment.objects.filter(pk=comment.pk).update(created_at=at)
-    for post in (favourite, runner_up):
+    for post in discussed:
         recount(post=post)
 
     for member in Membership.objects.students().filter(course=course):
@@ -204,14 +209,14 @@ def _last_week(context, course, week):
         if chosen is not None:
             Vote.objects.update_or_create(course=course, week=week, voter=member, defaults={"post": chosen})
     if not ChoiceClose.objects.filter(course=course, week=week).exists():
-        choice.close_week(course=course, week=week, closed_by=None, now=end)
+        choice.close_week(course=course, week=week, closed_by=None, now=end, notify=False)
 
     red_star = AwardType.objects.filter(course=course, slug="red-star").first()
     if (
         red_star is not None
         and not Award.objects.active().filter(post=favourite, award_type=red_star).exists()
     ):
-        award = award_grant(
+        award_grant(
             post=favourite,
             award_type=red_star,
             by=users["nelson"],
@@ -219,7 +224,10 @@ def _last_week(context, course, week):
             note_public=True,
             notify=False,
         )
-        Award.objects.filter(pk=award.pk).update(given_at=end - datetime.timedelta(hours=2))
+    # Given within the week it crowns, as the team would have (the awards demo dates its stars today).
+    Award.objects.active().filter(post=favourite, award_type=red_star).update(
+        given_at=end - datetime.timedelta(hours=2)
+    )
 
     digest, _ = Digest.objects.update_or_create(
         course=course,

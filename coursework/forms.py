@@ -1,8 +1,13 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
+from markdownx.widgets import AdminMarkdownxWidget
+
+from courses.models import Membership
 
 from . import reports
+from .models import Accommodation, Prompt, WeekEmailPreference
 
 # Dates a course can have: anything else is a typo (and 9999-12-31 plus a day overflows).
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2199, 12, 31)
@@ -28,4 +33,137 @@ class ParticipationForm(forms.Form):
                 raise forms.ValidationError("The end date is before the start date.")
             if (end - start).days > reports.MAX_WEEKS * 7:
                 raise forms.ValidationError(f"Choose at most {reports.MAX_WEEKS} weeks.")
+        return cleaned
+
+
+# --- Prompts (the prompt page's accommodation forms, the week's email settings, the prompt admin) ---
+
+
+def in_course_range(moment: datetime.datetime | None) -> bool:
+    return moment is None or EARLIEST <= moment.date() <= LATEST
+
+
+class CourseDateTimeField(forms.DateTimeField):
+    """A date and time typed in the course's zone (not the site's), shown back in it too."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages = {"invalid": "Enter a date and time, for example 2026-11-12 23:59."}
+
+    def __init__(self, *, tz, **kwargs):
+        self.tz = tz
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        with timezone.override(self.tz):
+            moment = super().to_python(value)
+        if not in_course_range(moment):
+            raise forms.ValidationError(f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+        return moment
+
+    def prepare_value(self, value):
+        with timezone.override(self.tz):
+            return super().prepare_value(value)
+
+
+class AccommodationForm(forms.Form):
+    """One student's row of the prompt page's table: excuse, extend, or back to the prompt's due time."""
+
+    EXCUSE, EXTEND, REMOVE = "excuse", "extend", "remove"
+
+    member = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a student.",
+            "invalid_choice": "Choose a student of this course.",
+        },
+    )
+    action = forms.ChoiceField(
+        choices=[(EXCUSE, "Excuse"), (EXTEND, "Extend"), (REMOVE, "Undo")],
+        error_messages={
+            "required": "Choose Excuse, Extend or Undo.",
+            "invalid_choice": "Choose Excuse, Extend or Undo.",
+        },
+    )
+    reason = forms.CharField(label="Reason (seen by instructors only)", max_length=200, required=False)
+
+    def __init__(self, *args, prompt, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompt = prompt
+        self.fields["member"].queryset = students
+        tz = prompt.course.tz
+        self.fields["due_at"] = CourseDateTimeField(tz=tz, label=f"New due time ({tz.key})", required=False)
+        self.order_fields(["member", "due_at", "reason", "action"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.EXTEND and "due_at" not in self.errors:
+            due_at = cleaned.get("due_at")
+            if due_at is None:
+                self.add_error("due_at", "Give the new due time to extend to.")
+            elif due_at <= self.prompt.due_at:
+                self.add_error("due_at", "Choose a time after the prompt's own due time.")
+        return cleaned
+
+
+class WeekEmailPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = WeekEmailPreference
+        fields = ["on_prompt_open", "on_digest"]
+
+
+class PromptAdminForm(forms.ModelForm):
+    """The prompt in the admin: Markdown with the editor's preview, dates in the course's zone.
+
+    PromptAdmin renders and cleans this form with the course's zone active
+    (timezone.override), so the date widgets and the times typed are that zone's.
+    """
+
+    class Meta:
+        model = Prompt
+        fields = [
+            "course",
+            "title",
+            "slug",
+            "body",
+            "opens_at",
+            "due_at",
+            "comments_required",
+            "comments_due_at",
+        ]
+        widgets = {"body": AdminMarkdownxWidget}
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        for name in ("opens_at", "due_at", "comments_due_at"):
+            if not in_course_range(cleaned.get(name)) and name not in self.errors:
+                self.add_error(name, f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+        if opens_at and due_at and due_at <= opens_at and "due_at" not in self.errors:
+            self.add_error("due_at", "The due time must be after the prompt opens.")
+        required = cleaned.get("comments_required") or 0
+        comments_due_at = cleaned.get("comments_due_at")
+        if required and comments_due_at is None and "comments_due_at" not in self.errors:
+            self.add_error(
+                "comments_due_at",
+                f"Give the date the comments are due: this prompt asks for {required} "
+                "(or set the number of comments to 0).",
+            )
+        too_early = comments_due_at and opens_at and comments_due_at <= opens_at
+        if too_early and "comments_due_at" not in self.errors:
+            self.add_error("comments_due_at", "The comments' due time must be after the prompt opens.")
+        return cleaned
+
+
+class AccommodationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Accommodation
+        fields = ["member", "excused", "due_at", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("excused") and cleaned.get("due_at") is None and "due_at" not in self.errors:
+            self.add_error("due_at", "Tick “excused”, or give this student's own due time.")
+        if not in_course_range(cleaned.get("due_at")) and "due_at" not in self.errors:
+            self.add_error("due_at", f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
         return cleaned

@@ -16,6 +16,7 @@ from comments.models import Comment
 from courses.permissions import is_instructor
 from posts.models import Post, live
 
+from . import weeks
 from .models import Accommodation, Prompt, PromptResponse
 
 
@@ -108,7 +109,9 @@ def standings(prompt: Prompt, students, now: datetime.datetime | None = None) ->
     """
     responses = {
         r.post.author_id: r.post
-        for r in live_responses([prompt.pk]).select_related("post__course").order_by("post__published_at")
+        # Newest first, so the earliest response is the one kept: a late second post
+        # does not undo an on-time first one (the report counts the same way).
+        for r in live_responses([prompt.pk]).select_related("post__course").order_by("-post__published_at")
     }
     accommodations = {a.member_id: a for a in Accommodation.objects.filter(prompt=prompt)}
     rows = []
@@ -146,3 +149,84 @@ def classmates_comment_filter(prompt: Prompt) -> Q:
         created_at__lte=prompt.comments_due_at or prompt.due_at,
         author__isnull=False,
     ) & ~Q(post__author=F("author"))
+
+
+# --- Showing dates, lateness, and the instructors' accommodations (the prompt pages and the editor) ---
+
+
+def comment_requirement(prompt: Prompt) -> str:
+    """ "Comment on 2 classmates' posts by Wed 12 Nov, 23:59 (America/New_York)", or "" when none is asked."""
+    n = prompt.comments_required
+    if not n or prompt.comments_due_at is None:
+        return ""
+    what = "1 classmate's post" if n == 1 else f"{n} classmates' posts"
+    return f"Comment on {what} by {weeks.label(prompt.course, prompt.comments_due_at)}"
+
+
+def how_long(delta: datetime.timedelta) -> str:
+    """A duration as people say it: "15 minutes", "2 hours", "3 days" (rounded down)."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = hours // 24
+    return f"{days} days"
+
+
+def lateness(
+    due_at: datetime.datetime, published_at: datetime.datetime | None, *, excused: bool = False
+) -> str | None:
+    """What a response's author and instructors read beside it: "On time", "Late: published ...", or None."""
+    if excused:
+        return "Excused"
+    if published_at is None:
+        return None  # a draft: nothing to judge yet
+    if published_at <= due_at:
+        return "On time"
+    return f"Late: published {how_long(published_at - due_at)} after the due time"
+
+
+class AccommodationRefused(Exception):
+    """The accommodation cannot be granted as asked; the message says why."""
+
+
+def accommodation_grant(
+    *,
+    prompt: Prompt,
+    member,
+    by,
+    excused: bool = False,
+    due_at: datetime.datetime | None = None,
+    reason: str = "",
+) -> Accommodation:
+    """Excuse one student from the prompt, or give them a later due time; replaces any earlier one."""
+    if member.course_id != prompt.course_id or member.is_instructor:
+        raise AccommodationRefused("Choose a student of this prompt's course.")
+    if not excused and due_at is None:
+        raise AccommodationRefused("Give the student's new due time, or excuse them.")
+    if not excused and due_at <= prompt.due_at:
+        raise AccommodationRefused("An extension must end after the prompt's own due time.")
+    accommodation, _created = Accommodation.objects.update_or_create(
+        prompt=prompt,
+        member=member,
+        defaults={
+            "excused": excused,
+            "due_at": None if excused else due_at,
+            "reason": reason,
+            "granted_by": by,
+        },
+    )
+    return accommodation
+
+
+def accommodation_remove(*, prompt: Prompt, member) -> bool:
+    """The student is back to the prompt's own due time. False if they had no accommodation."""
+    removed = False
+    for accommodation in Accommodation.objects.filter(prompt=prompt, member=member):
+        accommodation.delete()  # one by one: each delete bumps the course's cache (signals)
+        removed = True
+    return removed

@@ -7,7 +7,7 @@ course's zone belongs to the same week everywhere.
 
 import datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 ONE_WEEK = datetime.timedelta(weeks=1)
 
@@ -48,3 +48,15 @@ def parse_week(text: str) -> datetime.date | None:
 def local(course, moment: datetime.datetime) -> datetime.datetime:
     """A moment in the course's zone, for showing with the zone's name."""
     return moment.astimezone(course.tz)
+
+
+def label(course, moment: datetime.datetime) -> str:
+    """ "Fri 7 Nov, 17:00 (America/New_York)": the moment in the course's zone, with the zone's name.
+
+    Written here, not with a template's |date, which would show the site's zone.
+    The year is added when it is not the current one, so last year's prompts are
+    not mistaken for this year's.
+    """
+    here = local(course, moment)
+    shape = "D j M, H:i" if here.year == local(course, timezone.now()).year else "D j M Y, H:i"
+    return f"{dateformat.format(here, shape)} ({course.tz.key})"
