@@ -16,6 +16,12 @@ import string
 import sys
 import time
 from importlib import import_module
+from urllib.parse import urlencode
+
+# What the search runs look for: a word of the seed post and of one generated comment in twelve,
+# and a phrase of every generated post's text (bench/management/commands/generate_data.py).
+SEARCH_WORD = "amnesty"
+SEARCH_PHRASE = '"primary source"'
 
 
 def main():
@@ -36,6 +42,7 @@ def main():
     from courses.models import Course, Membership
     from coursework.models import Digest
     from posts.models import Post
+    from search.models import SearchEntry
 
     course = Course.objects.get(slug="bench-01")
     seed = Post.objects.get(course=course, slug="soviet-prisoners-released-not-all-necessarily-free")
@@ -76,6 +83,9 @@ def main():
         .first()
         .get_absolute_url(),
     }
+    search = reverse("search:results", kwargs={"course_slug": course.slug})
+    pages["search"] = f"{search}?{urlencode({'q': SEARCH_WORD})}"
+    pages["search_phrase"] = f"{search}?{urlencode({'q': SEARCH_PHRASE})}"
 
     # Members who already have an approved comment, so theirs are not held for moderation.
     commenters = list(
@@ -111,7 +121,9 @@ def main():
     queries, render_ms, render_ms_min, plans = {}, {}, {}, {}
     sizes = {}
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    with override_settings(ANONYMOUS_PAGE_CACHE=False):
+    # No search rate limit here: these renders are one reader, many times over.
+    unlimited = {**getattr(settings, "RATE_LIMITS", {}), "search": []}
+    with override_settings(ANONYMOUS_PAGE_CACHE=False, RATE_LIMITS=unlimited):
         for name, url in pages.items():
             count, ms, captured, size = measure(client, url, 15)
             queries[name], sizes[name] = count, size
@@ -161,6 +173,7 @@ def main():
                 "posts": Post.objects.count(),
                 "comments": Comment.objects.count(),
                 "author_posts": Post.objects.filter(course=course, author=prolific.user).count(),
+                "search_entries": SearchEntry.objects.count(),
             },
         },
         sys.stdout,

@@ -54,6 +54,8 @@ RUNS = [
     ("author", "author page, 100 posts (anonymous)", "get"),
     ("hall_of_fame", "hall of fame (anonymous)", "get"),
     ("digest", "weekly digest (anonymous)", "get"),
+    ("search", "search, one word (anonymous)", "get"),
+    ("search_phrase", "search, a phrase (anonymous)", "get"),
     ("post_logged_in", "post + 100 comments (logged in)", "session"),
     ("comment_post", "comment posting (logged in)", "post"),
     # The same, with the mail server accepting connections and never answering (its own
@@ -61,6 +63,7 @@ RUNS = [
     ("comment_post_smtp_stalled", "comment posting, mail server stalled", "post"),
 ]
 STALLED = "comment_post_smtp_stalled"
+SEARCH_RUNS = ("search", "search_phrase")
 
 
 def log(message):
@@ -531,7 +534,8 @@ def markdown_summary(report):
         lines.append("| " + " | ".join(cells) + " |")
     renders = "; ".join(
         f"{name} " + " vs ".join(f"{report['scales'][s]['render_ms_min'][name]:.1f}" for s in scales)
-        for name in ("front", "archive_page5", "author", "post", "post_logged_in")
+        for name in ("front", "archive_page5", "author", "post", "post_logged_in", "search", "search_phrase")
+        if all(name in report["scales"][s]["render_ms_min"] for s in scales)
     )
     rss = ", ".join(f"{s} {report['scales'][s]['worker_rss_peak_mb']} MB" for s in scales)
     lines.append("")
@@ -565,6 +569,12 @@ def verdicts(report):
             and load["comment_post"]["refused"] == 0
             and load["comment_post"]["lost"] == 0,
             "worker_rss_under_150mb": result["worker_rss_peak_mb"] < 150,
+            # Issue 16. Search pages are not in the page cache: every request runs the view, and a
+            # repeated search reuses the results kept under the course's version (search/views.py).
+            "search_p99_under_50ms": max(load[n]["p99_ms"] for n in SEARCH_RUNS) < 50
+            and not any(load[n]["errors"] for n in SEARCH_RUNS),
+            "search_same_queries_word_and_phrase": result["queries"]["search"]
+            == result["queries"]["search_phrase"],
             # Issue 14: a mail server that never answers costs comment posting nothing.
             "stalled_smtp_posting_within_20pct": load[STALLED]["rps"] >= 0.8 * load["comment_post"]["rps"]
             and load[STALLED]["p99_ms"] <= 1.2 * load["comment_post"]["p99_ms"]

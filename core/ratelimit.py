@@ -62,6 +62,8 @@ DEFAULT_LIMITS = {
     # Milliseconds of Markdown rendering per writer: pathological text (100,000 "![")
     # takes seconds to parse, so the count of previews alone does not bound the CPU.
     "render-ms": (Limit(60, 10_000),),
+    # Searches per reader (an account, or an address when anonymous): a search costs more than a page.
+    "search": (Limit(60, 60),),
 }
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # sitemap.xml (posts/sitemaps.py); its templates, no models
     "markdownx",
     "csp",
     "django_tasks",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "comments",
     "awards",
     "coursework",
+    "feeds",  # Atom and RSS feeds, and members' private feed links (above coursework: digests)
+    "mentions",  # "Mentioned in": links between posts of a course (above posts and comments)
+    "search",  # course search: SQLite FTS5 or PostgreSQL full-text search (above posts and comments)
     "ops",  # operating the site: /healthz, `manage.py backup`, request logs
     "bench",  # its generate_data command builds the benchmark's site
 ]
@@ -112,7 +116,8 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 def _code_fingerprint(root: Path = BASE_DIR) -> str:
     """A short hash of the apps' code, migrations and templates: it changes with every release."""
     digest = hashlib.sha256()
-    for folder in ("coursesite", "core", "courses", "posts", "comments", "awards", "coursework", "templates"):
+    apps = ("core", "courses", "posts", "comments", "awards", "coursework", "feeds", "mentions", "search")
+    for folder in ("coursesite", *apps, "templates"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())

@@ -5,6 +5,7 @@ from django.urls import include, path
 from courses import admin_scoping
 from courses import views as course_views
 from courses.forms import AdminLockoutAuthenticationForm
+from posts import sitemaps
 
 # The admin's own log-in page locks out guessing the way the site's does.
 admin.site.login_form = AdminLockoutAuthenticationForm
@@ -26,7 +27,13 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("awards.urls")),
     path("", include("coursework.urls")),
+    path("", include("search.urls")),
+    path("", include("feeds.urls")),
     path("", include("ops.urls")),  # /healthz
+    # For crawlers: public courses only (posts/sitemaps.py).
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
 ]
 
 if settings.DEBUG:

@@ -125,3 +125,81 @@ class CommentFactory(factory.django.DjangoModelFactory):
     status = "approved"
     depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 1)
     parent = None
+
+
+# --- coursework: Students' Choice and the digest (part B) ---
+
+
+def _week_of(course, moment):
+    from coursework import weeks  # tests only: factories import the apps they build rows of
+
+    return weeks.week_of(course, moment)
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A classmate's vote for a post, in the post's week (in the course's zone)."""
+
+    class Meta:
+        model = "coursework.Vote"
+
+    post = factory.SubFactory(PostFactory)
+    course = factory.LazyAttribute(lambda v: v.post.course)
+    voter = factory.LazyAttribute(lambda v: MembershipFactory(course=v.post.course))
+    week = factory.LazyAttribute(lambda v: _week_of(v.post.course, v.post.published_at))
+
+
+class DigestFactory(factory.django.DjangoModelFactory):
+    """A draft digest of this week."""
+
+    class Meta:
+        model = "coursework.Digest"
+
+    course = factory.SubFactory(CourseFactory)
+    week = factory.LazyAttribute(lambda d: _week_of(d.course, timezone.now()))
+    introduction = "The editors' word on the week."
+
+
+# --- coursework: prompts (part A) ---
+
+
+class PromptFactory(factory.django.DjangoModelFactory):
+    """A prompt open now: it opened a day ago and is due in five days."""
+
+    class Meta:
+        model = "coursework.Prompt"
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Prompt number {n}")
+    slug = factory.Sequence(lambda n: f"prompt-number-{n}")
+    body = "Read the *sources* and answer."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    due_at = factory.LazyAttribute(lambda p: p.opens_at + timezone.timedelta(days=6))
+
+
+class PromptResponseFactory(factory.django.DjangoModelFactory):
+    """A post answering a prompt of its course."""
+
+    class Meta:
+        model = "coursework.PromptResponse"
+
+    post = factory.SubFactory(PostFactory)
+    prompt = factory.LazyAttribute(lambda r: PromptFactory(course=r.post.course))
+
+
+# --- feeds: private feed links (issue 16, feeds part) ---
+
+
+class FeedTokenFactory(factory.django.DjangoModelFactory):
+    """A member's private feed link; its secret is the token in the link's address."""
+
+    class Meta:
+        model = "feeds.FeedToken"
+
+    membership = factory.SubFactory(MembershipFactory)
+    secret = factory.LazyFunction(lambda: _new_feed_secret())
+
+
+def _new_feed_secret():
+    from feeds.models import new_secret  # tests only, as _week_of above
+
+    return new_secret()

@@ -1,5 +1,6 @@
 """axe-core (bundled by axe-playwright-python, nothing fetched) on every page type: WCAG 2.1 A and AA."""
 
+import datetime
 import re
 
 import pytest
@@ -7,7 +8,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import EditorialTermFactory, MembershipFactory
+from coursework.weeks import week_of
+from tests.factories import (
+    DigestFactory,
+    EditorialTermFactory,
+    MembershipFactory,
+    PromptFactory,
+    PromptResponseFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +78,28 @@ def _go(name, **kwargs):
     return lambda page, course, post: page.goto(reverse(name, kwargs={"course_slug": course.slug, **kwargs}))
 
 
+def _week_page(name, **kwargs):
+    """A page of the course's week, with an open prompt the post answers and the week's published digest."""
+
+    def go(page, course, post):
+        prompt = PromptFactory(
+            course=course,
+            title="De-Stalinization and the Thaw",
+            comments_required=2,
+            comments_due_at=post.published_at + datetime.timedelta(days=9),
+        )
+        PromptResponseFactory(post=post, prompt=prompt)
+        week = week_of(course, post.published_at)
+        DigestFactory(course=course, week=week, status="published", published_at=post.published_at)
+        values = {"slug": prompt.slug, "week": week.isoformat()}
+        response = page.goto(
+            reverse(name, kwargs={"course_slug": course.slug, **{k: values[k] for k in kwargs}})
+        )
+        assert response.ok, f"{name}: {response.status}"  # axe on the page itself, not an error page
+
+    return go
+
+
 # page id -> (who is looking, how to get there)
 PAGES = {
     "course-list": (None, lambda page, course, post: page.goto(reverse("courses:list"))),
@@ -98,6 +128,27 @@ PAGES = {
     "post-page-editor": ("editor", lambda page, course, post: page.goto(post.get_absolute_url())),
     "comment-form-with-error": ("classmate", _comment_with_error),
     "hall-of-fame": (None, _go("awards:hall-of-fame")),
+    "front-page-this-week": ("student", _week_page("posts:front")),
+    "prompt-list": (None, _week_page("coursework:prompts")),
+    "prompt-page-student": ("student", _week_page("coursework:prompt", slug=True)),
+    "prompt-page-instructor": ("instructor", _week_page("coursework:prompt", slug=True)),
+    "students-choice": ("student", _week_page("coursework:choice-week", week=True)),
+    "digest": (None, _week_page("coursework:digest", week=True)),
+    "digest-edit": ("editor", _week_page("coursework:digest-edit", week=True)),
+    "search-results": (
+        None,
+        lambda page, course, post: page.goto(
+            reverse("search:results", kwargs={"course_slug": course.slug}) + "?q=thaw"
+        ),
+    ),
+    "search-no-results": (
+        None,
+        lambda page, course, post: page.goto(
+            reverse("search:results", kwargs={"course_slug": course.slug}) + "?q=zzzqqq"
+        ),
+    ),
+    "week-emails": ("student", lambda page, course, post: page.goto(reverse("coursework:email-settings"))),
+    "account-feeds": ("student", lambda page, course, post: page.goto(reverse("feeds:account"))),
     "award-form": (
         "editor",
         lambda page, course, post: page.goto(reverse("awards:give", args=[course.slug, post.slug])),

@@ -3,6 +3,7 @@
 import re
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
 URL_ATTRIBUTES = {
@@ -18,6 +19,19 @@ URL_ATTRIBUTES = {
 }
 NEVER_ALLOWED = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "style", "link"}
 _INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
+# Our own <link>s in <head>: a page's feeds and its canonical address, on this site only.
+OUR_LINK_RELS = {"alternate", "canonical"}
+
+
+def _our_link(element) -> bool:
+    href = element.get("href", "")
+    if href.startswith("/static/"):
+        return True  # our own stylesheet and icon
+    on_this_site = (href.startswith("/") and not href.startswith("//")) or href.startswith(
+        settings.SITE_URL.rstrip("/") + "/"
+    )
+    rels = set(element.get("rel") or [])
+    return bool(rels) and rels <= OUR_LINK_RELS and on_this_site
 
 
 def executable_parts(html: str) -> list[str]:
@@ -30,8 +44,8 @@ def executable_parts(html: str) -> list[str]:
             src = element.get("src", "")
             if not (src.startswith("/static/") and not element.string):
                 problems.append(f"script element: {str(element)[:80]}")
-        if name == "link" and element.get("href", "").startswith("/static/"):
-            continue  # our own stylesheet
+        if name == "link" and _our_link(element):
+            continue
         if name in NEVER_ALLOWED:
             problems.append(f"{name} element: {str(element)[:80]}")
         if name == "meta" and element.get("http-equiv"):

@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from comments.notifications import mute_token
 from courses.models import Invitation
+from coursework.weeks import week_of
 from posts.models import Tag
 from tests.factories import (
     AwardFactory,
@@ -28,10 +29,13 @@ from tests.factories import (
     CategoryFactory,
     CommentFactory,
     CourseFactory,
+    DigestFactory,
     EditorialTermFactory,
+    FeedTokenFactory,
     InstructorFactory,
     MembershipFactory,
     PostFactory,
+    PromptFactory,
 )
 
 ACTORS = ["anonymous", "outsider", "student", "author", "editor", "instructor", "other_instructor"]
@@ -92,6 +96,13 @@ class World:
         )
         # The author's own comment, on a post by someone else.
         self.comment = CommentFactory(post=self.award.post, author=author.user)
+        self.feed_token = FeedTokenFactory(membership=student)
+        # The week: an open prompt, and the published digest of the post's week.
+        self.prompt = PromptFactory(course=self.course)
+        self.week = week_of(self.course, self.post.published_at)
+        self.digest = DigestFactory(
+            course=self.course, week=self.week, status="published", published_at=self.post.published_at
+        )
         # The instructor invited a student of the other course (a roster row naming her account).
         self.invitation = Invitation.objects.create(
             course=self.course, user=outsider.user, display_name="Invited", invited_by=instructor.user
@@ -102,7 +113,24 @@ def _kwargs(world):
     course = world.course.slug
     date = world.post.date_for_url
     author = world.users["author"]
+    feed_pages = {
+        "posts": {},
+        "category": {"slug": world.category.slug},
+        "tag": {"slug": world.tag.slug},
+        "author": {"username": author.username},
+        "hall-of-fame": {},
+        "award": {"slug": world.award_type.slug},
+        "post-comments": {"year": date.year, "month": date.month, "day": date.day, "slug": world.post.slug},
+        "comments": {},
+        "digests": {},
+    }
+    feeds = {}
+    for kind, extra in feed_pages.items():
+        feeds[f"feeds:{kind}"] = {"course_slug": course, "format": "atom", **extra}
+        feeds[f"feeds:private-{kind}"] = {"token": world.feed_token.secret, "format": "atom", **extra}
     return {
+        **feeds,
+        "feeds:new-link": {"course_slug": course},
         "courses:rotate-join-code": {"course_slug": course},
         "courses:invitation": {"pk": world.invitation.pk},
         "posts:front": {"course_slug": course},
@@ -131,6 +159,18 @@ def _kwargs(world):
         "awards:to-read": {"course_slug": course},
         "awards:give": {"course_slug": course, "slug": world.post.slug},
         "awards:revoke": {"course_slug": course, "pk": world.award.pk},
+        "sitemap-section": {"section": "posts"},
+        "search:results": {"course_slug": course},
+        "coursework:prompts": {"course_slug": course},
+        "coursework:prompt": {"course_slug": course, "slug": world.prompt.slug},
+        "coursework:accommodation": {"course_slug": course, "slug": world.prompt.slug},
+        "coursework:choice": {"course_slug": course},
+        "coursework:choice-week": {"course_slug": course, "week": world.week.isoformat()},
+        "coursework:vote": {"course_slug": course, "week": world.week.isoformat()},
+        "coursework:choice-close": {"course_slug": course, "week": world.week.isoformat()},
+        "coursework:digests": {"course_slug": course},
+        "coursework:digest": {"course_slug": course, "week": world.week.isoformat()},
+        "coursework:digest-edit": {"course_slug": course, "week": world.week.isoformat()},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(author.pk)),
             "token": default_token_generator.make_token(author),
@@ -152,6 +192,18 @@ PUBLIC_PAGE = _row("ok", "ok", "ok", "ok", "ok", "ok", "ok")
 LOGGED_IN_PAGE = _row("login", "ok", "ok", "ok", "ok", "ok", "ok")
 # Read-only course pages: members get 405 for a POST; outsiders still cannot tell the course exists.
 COURSE_PAGE_POST = _row("404", "404", "405", "405", "405", "405", "404")
+
+FEED_KINDS = (
+    "posts",
+    "category",
+    "tag",
+    "author",
+    "hall-of-fame",
+    "award",
+    "post-comments",
+    "comments",
+    "digests",
+)
 
 # url name -> (GET outcomes, POST outcomes)
 TABLE = {
@@ -212,6 +264,33 @@ TABLE = {
         _row("login", "404", "403", "403", "ok", "ok", "404"),
     ),
     "awards:revoke": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    "coursework:prompts": (COURSE_PAGE, COURSE_PAGE_POST),
+    "coursework:prompt": (COURSE_PAGE, COURSE_PAGE_POST),
+    # Excusing a student or extending their due time: the course's instructors only.
+    "coursework:accommodation": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    "coursework:email-settings": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    "coursework:choice": (COURSE_PAGE, _row(*["405"] * 7)),
+    "coursework:choice-week": (COURSE_PAGE, _row(*["405"] * 7)),
+    # Students vote; instructors do not (they close the vote instead).
+    "coursework:vote": (_row(*["405"] * 7), _row("login", "404", "ok", "ok", "ok", "403", "404")),
+    "coursework:choice-close": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "ok", "404")),
+    "coursework:digests": (COURSE_PAGE, _row(*["405"] * 7)),
+    "coursework:digest": (COURSE_PAGE, _row(*["405"] * 7)),
+    # The editorial team of the day writes and publishes the digest.
+    "coursework:digest-edit": (
+        _row("login", "404", "403", "403", "ok", "ok", "404"),
+        _row("login", "404", "403", "403", "ok", "ok", "404"),
+    ),
+    "search:results": (COURSE_PAGE, COURSE_PAGE_POST),
+    # For search engines: they name no course, and list only public courses' pages.
+    "robots": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "sitemap": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "sitemap-section": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    **{f"feeds:{kind}": (COURSE_PAGE, _row(*["405"] * 7)) for kind in FEED_KINDS},
+    # A private feed link is the proof, like the mute link: whoever holds it reads that one course.
+    **{f"feeds:private-{kind}": (PUBLIC_PAGE, _row(*["405"] * 7)) for kind in FEED_KINDS},
+    "feeds:account": (LOGGED_IN_PAGE, _row(*["405"] * 7)),
+    "feeds:new-link": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
     # The load balancer's probe: anyone may read it (it names no one); it changes nothing.
     "ops:healthz": (PUBLIC_PAGE, _row(*["405"] * 7)),
 }
