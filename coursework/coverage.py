@@ -15,7 +15,7 @@ from . import weeks
 def waiting_for_response(course, week, limit: int | None = 10):
     """Live posts published in the week with no approved comment from someone else, oldest first.
 
-    Two queries when evaluated: the posts, and their tags (for_listing).
+    One query when evaluated.
     """
     start, end = weeks.bounds(course, week)
     # A classmate: a member with an account (not a guest), other than the author.
@@ -29,6 +29,7 @@ def waiting_for_response(course, week, limit: int | None = 10):
         .filter(course=course, published_at__gte=start, published_at__lt=end)
         .exclude(Exists(answered.order_by()))
         .for_listing()
+        .prefetch_related(None)  # these lists show no tags: one query, whether any post waits or none
         .order_by("published_at", "pk")
     )
     return posts[:limit] if limit else posts

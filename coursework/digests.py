@@ -33,7 +33,7 @@ from awards.permissions import on_team
 from comments.models import Comment
 from core import mail
 from courses.models import Membership
-from posts.models import Post
+from posts.models import Post, live
 
 from . import choice, coverage, prompts, weeks
 from .models import ChoiceClose, Digest, DigestFeature, Prompt, Vote
@@ -175,9 +175,7 @@ def digest_contents(course, week: datetime.date) -> DigestContents:
     contents.waiting, contents.more_waiting = waiting[:WAITING_SHOWN], len(waiting) > WAITING_SHOWN
 
     features = (
-        DigestFeature.objects.filter(
-            digest__course=course, digest__week=week, post__in=Post.objects.published()
-        )
+        DigestFeature.objects.filter(live("post__"), digest__course=course, digest__week=week)
         .select_related("post__course", "post__author")
         .defer("post__body", "post__body_html")
         .annotate(post_author_name=_author_name("post"))

@@ -48,7 +48,7 @@ def visible_prompts(course, user, now: datetime.datetime | None = None):
 
 def live_responses(prompt_ids):
     """Responses whose post is live, to the given prompts."""
-    return PromptResponse.objects.filter(prompt__in=prompt_ids).filter(post__in=Post.objects.filter(live()))
+    return PromptResponse.objects.filter(live("post__"), prompt__in=prompt_ids)
 
 
 def answered_counts(prompts) -> dict[int, int]:

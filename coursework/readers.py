@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from comments.models import Comment
 from core.cache import bump_course_version
 from courses.models import Course, Membership
-from posts.models import Post
+from posts.models import Post, live
 
 from . import weeks
 from .models import ReaderAssignment
@@ -151,7 +151,7 @@ def readings(membership, week: datetime.date):
     )
     return (
         ReaderAssignment.objects.filter(course_id=membership.course_id, week=week, reader=membership)
-        .filter(post__in=Post.objects.published())
+        .filter(live("post__"))
         .select_related("post__course", "post__author")
         .annotate(done=Exists(answered.order_by()), author_display_name=Subquery(author_name))
         .order_by("post__published_at", "post__pk")

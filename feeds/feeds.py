@@ -28,7 +28,7 @@ from awards.models import Award, AwardType
 from comments.models import Comment, membership_of_author
 from courses.models import Course, Membership
 from coursework.models import Digest, DigestFeature
-from posts.models import Category, Post, Tag
+from posts.models import Category, Post, Tag, live
 
 from .content import absolute, tag_uri, with_absolute_urls
 
@@ -302,7 +302,7 @@ class CourseCommentsFeed(CommentsFeed):
         return Subject(self.title_for(self.course), absolute(self.course.get_absolute_url()))
 
     def comments(self, subject):
-        return Comment.objects.approved().filter(post__in=Post.objects.published().filter(course=self.course))
+        return Comment.objects.approved().filter(live("post__"), post__course=self.course)
 
 
 # --- digests ---
@@ -327,7 +327,7 @@ class DigestsFeed(CourseFeed):
     def items(self, subject):
         # A featured post that was unpublished since is left out, as everywhere else.
         features = (
-            DigestFeature.objects.filter(post__in=Post.objects.published())
+            DigestFeature.objects.filter(live("post__"))
             .select_related("post__course")
             .annotate(author_display_name=_featured_author_name())
             .order_by("position", "pk")

@@ -59,13 +59,15 @@ class Tag(models.Model):
         return reverse("posts:tag", kwargs={"course_slug": self.course.slug, "slug": self.slug})
 
 
-def live() -> Q:
+def live(through: str = "") -> Q:
     """Published, and its publication time has come: the one rule of what readers see.
 
     published(), visible_to() and visible_in() filter with it; Post.is_live is its
     twin for one post already loaded (tests/posts/test_visibility.py holds them together).
+    `through` filters another model by its post ("post__"): a join, where a
+    `post__in=Post.objects.published()` subquery would read every post of the site.
     """
-    return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+    return Q(**{f"{through}status": Post.Status.PUBLISHED, f"{through}published_at__lte": timezone.now()})
 
 
 class PostQuerySet(models.QuerySet):

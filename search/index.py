@@ -145,9 +145,13 @@ def sync_post(post: Post) -> None:
             SearchEntry.objects.filter(post_id=post.pk).update(course_id=post.course_id)
 
 
-def sync_comment(comment: Comment) -> None:
-    """The comment's entry if it is approved on a published post; otherwise none."""
-    existing = SearchEntry.objects.filter(comment_id=comment.pk).first()
+def sync_comment(comment: Comment, *, created: bool = False) -> None:
+    """The comment's entry if it is approved on a published post; otherwise none.
+
+    `created`: the comment was just written, so it has no entry yet (spares a query
+    on every comment posted; a held one costs none at all).
+    """
+    existing = None if created else SearchEntry.objects.filter(comment_id=comment.pk).first()
     if not (comment.is_approved and comment.post.is_published):
         if existing is not None:
             existing.delete()

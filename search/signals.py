@@ -30,9 +30,9 @@ def _post_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="search-comment-saved")
-def _comment_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+def _comment_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     if not raw and _matters(update_fields, _COMMENT_FIELDS):
-        index.sync_comment(instance)
+        index.sync_comment(instance, created=created)
 
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="search-post-tags")

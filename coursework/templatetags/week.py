@@ -138,8 +138,7 @@ def this_week(context, course):
         answered = prompt_rules.answered_by(open_prompts, user)
         commented = _comments_toward(open_prompts, user)
         week = weeks.week_of(course, now)
-        # The list shows no tags: skip for_listing's prefetch of them.
-        waiting = waiting_for_response(course, week, limit=None).exclude(author=user).prefetch_related(None)
+        waiting = waiting_for_response(course, week, limit=None).exclude(author=user)
         waiting = list(waiting[:WAITING_SHOWN])
         if course.assign_readers:
             readings = list(readers.readings(membership, week))
