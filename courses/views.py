@@ -77,6 +77,14 @@ class LoginView(auth_views.LoginView):
         form.throttle.succeeded(response)  # a known device and address from now on
         return response
 
+    def get_default_redirect_url(self):
+        """Without a (safe) `next`: the reader's one course, or the course list with My courses."""
+        if not self.next_page:
+            courses = list(Course.objects.filter(memberships__user=self.request.user).order_by("pk")[:2])
+            if len(courses) == 1:
+                return courses[0].get_absolute_url()
+        return super().get_default_redirect_url()
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = LimitedPasswordResetForm

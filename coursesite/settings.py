@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "feeds",  # Atom and RSS feeds, and members' private feed links (above coursework: digests)
     "mentions",  # "Mentioned in": links between posts of a course (above posts and comments)
     "search",  # course search: SQLite FTS5 or PostgreSQL full-text search (above posts and comments)
+    "account",  # the reader's corner: account page, My courses, in-site notices (above every app it shows)
     "ops",  # operating the site: /healthz, `manage.py backup`, request logs
     "bench",  # its generate_data command builds the benchmark's site
 ]
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "account.context_processors.reader",  # the navigation's unread count
             ],
         },
     },
@@ -116,7 +118,18 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 def _code_fingerprint(root: Path = BASE_DIR) -> str:
     """A short hash of the apps' code, migrations and templates: it changes with every release."""
     digest = hashlib.sha256()
-    apps = ("core", "courses", "posts", "comments", "awards", "coursework", "feeds", "mentions", "search")
+    apps = (
+        "core",
+        "courses",
+        "posts",
+        "comments",
+        "awards",
+        "coursework",
+        "feeds",
+        "mentions",
+        "search",
+        "account",
+    )
     for folder in ("coursesite", *apps, "templates"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("coursework.urls")),
     path("", include("search.urls")),
     path("", include("feeds.urls")),
+    path("", include("account.urls")),
     path("", include("ops.urls")),  # /healthz
     # For crawlers: public courses only (posts/sitemaps.py).
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -203,3 +203,18 @@ def _new_feed_secret():
     from feeds.models import new_secret  # tests only, as _week_of above
 
     return new_secret()
+
+
+# --- account: the reader's in-site notices (issue 16, a reader's own corner) ---
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """An unread notice to a post's author of a comment on it (the comment is a classmate's)."""
+
+    class Meta:
+        model = "account.Notice"
+
+    post = factory.SubFactory(PostFactory)
+    recipient = factory.LazyAttribute(lambda n: n.post.author)
+    kind = "comment_on_post"
+    comment = factory.LazyAttribute(lambda n: CommentFactory(post=n.post))

@@ -319,7 +319,7 @@ def test_log_in_and_out(client, student):
     assert page.status_code == 200
     response = client.post(reverse("login"), {"username": student.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == COURSES
+    assert response["Location"] == student.memberships.get().course.get_absolute_url()  # their one course
     assert f"Log out {student.username}" in client.get(COURSES).content.decode()
     response = client.post(reverse("logout"))
     assert response.status_code == 302
@@ -345,7 +345,7 @@ def test_log_in_never_redirects_off_site(client, student):
         reverse("login"),
         {"username": student.username, "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == COURSES
+    assert response["Location"] == student.memberships.get().course.get_absolute_url()  # their one course
 
 
 def test_wrong_password_is_refused_with_a_message(client, student):

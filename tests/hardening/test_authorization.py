@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from account.services import email_change_token
 from comments.notifications import mute_token
 from courses.models import Invitation
 from coursework.weeks import week_of
@@ -34,6 +35,7 @@ from tests.factories import (
     FeedTokenFactory,
     InstructorFactory,
     MembershipFactory,
+    NoticeFactory,
     PostFactory,
     PromptFactory,
 )
@@ -97,6 +99,9 @@ class World:
         # The author's own comment, on a post by someone else.
         self.comment = CommentFactory(post=self.award.post, author=author.user)
         self.feed_token = FeedTokenFactory(membership=student)
+        self.notice = NoticeFactory(
+            post=self.award.post, recipient=student.user, kind="award", comment=None, award=self.award
+        )
         # The week: an open prompt, and the published digest of the post's week.
         self.prompt = PromptFactory(course=self.course)
         self.week = week_of(self.course, self.post.published_at)
@@ -131,6 +136,9 @@ def _kwargs(world):
     return {
         **feeds,
         "feeds:new-link": {"course_slug": course},
+        "account:display-name": {"course_slug": course},
+        "account:email-confirm": {"token": email_change_token(user=author, new_email="moved@example.edu")},
+        "account:notice-open": {"pk": world.notice.pk},
         "courses:rotate-join-code": {"course_slug": course},
         "courses:invitation": {"pk": world.invitation.pk},
         "posts:front": {"course_slug": course},
@@ -291,6 +299,15 @@ TABLE = {
     **{f"feeds:private-{kind}": (PUBLIC_PAGE, _row(*["405"] * 7)) for kind in FEED_KINDS},
     "feeds:account": (LOGGED_IN_PAGE, _row(*["405"] * 7)),
     "feeds:new-link": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
+    # The reader's own corner: about the reader, not a course (but a display name is per course).
+    "account:home": (LOGGED_IN_PAGE, _row(*["405"] * 7)),
+    "account:display-name": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
+    "account:email-change": (_row(*["405"] * 7), LOGGED_IN_PAGE),
+    # Another account's link is a 400 page that changes nothing ("ok" here: it refuses with a message).
+    "account:email-confirm": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    "account:whats-new": (LOGGED_IN_PAGE, _row("login", *["405"] * 6)),
+    "account:notices-read": (_row(*["405"] * 7), LOGGED_IN_PAGE),
+    "account:notice-open": (_row(*["405"] * 7), _row("login", "404", "ok", "404", "404", "404", "404")),
     # The load balancer's probe: anyone may read it (it names no one); it changes nothing.
     "ops:healthz": (PUBLIC_PAGE, _row(*["405"] * 7)),
 }

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.generic import ListView
+
+from core import ratelimit
+from courses import permissions as course_permissions
+
+from . import services
+from .forms import DisplayNameForm, EmailChangeForm
+from .models import Notice
+
+NOTICES_PER_PAGE = 20
+# Each try sends two emails (and checks a password): a few an hour is plenty for a person.
+EMAIL_CHANGE_LIMITS = (ratelimit.Limit(3600, 5),)
+
+
+def _account_page(request, *, name_forms=None, email_form=None, status=200):
+    """The account page; a refused form is shown in place with its text, the other forms as stored."""
+    failed = name_forms or {}
+    memberships = request.user.memberships.select_related("course").order_by("course__title", "course__pk")
+    rows = [{"membership": m, "form": failed.get(m.pk) or DisplayNameForm(instance=m)} for m in memberships]
+    context = {
+        "rows": rows,
+        "email_form": email_form or EmailChangeForm(user=request.user),
+    }
+    response = render(request, "account/account.html", context, status=status)
+    patch_cache_control(response, private=True, no_store=True)  # the page shows the reader's address
+    return response
+
+
+@require_safe
+@login_required
+def account_home(request):
+    return _account_page(request)
+
+
+@require_POST
+@login_required
+def display_name(request, course_slug):
+    course = course_permissions.readable_course_or_404(request.user, course_slug)
+    membership = request.user.memberships.filter(course=course).first()
+    if membership is None:
+        raise PermissionDenied("Only members of a course have a name in it. Join it with its code.")
+    form = DisplayNameForm(request.POST, instance=membership)
+    if not form.is_valid():
+        return _account_page(request, name_forms={membership.pk: form}, status=400)
+    services.display_name_set(membership=membership, display_name=form.cleaned_data["display_name"])
+    messages.success(request, f"Your name in {course.title} is now {membership.display_name}.")
+    return redirect("account:home")
+
+
+@require_POST
+@login_required
+def email_change(request):
+    form = EmailChangeForm(request.POST, user=request.user)
+    identities = (f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
+    try:
+        # Every try counts, right or wrong: the password field must not be a way to guess it.
+        ratelimit.check("email-change", *identities, limits=EMAIL_CHANGE_LIMITS)
+    except ratelimit.RateLimited as refusal:
+        form.refuse(f"You asked many times in {refusal.limit.describe()}. Please try again later.")
+        return _account_page(request, email_form=form, status=429)
+    ratelimit.count("email-change", *identities, limits=EMAIL_CHANGE_LIMITS)
+    if not form.is_valid():
+        return _account_page(request, email_form=form, status=400)
+    new_email = form.cleaned_data["email"]
+    services.email_change_request(user=request.user, new_email=new_email)
+    messages.success(
+        request,
+        f"We sent a link to {new_email}. Your address changes when you open it; "
+        f"until then it stays {request.user.email or 'empty'}.",
+    )
+    return redirect("account:home")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def email_confirm(request, token):
+    """The link from the email: GET asks (mail scanners open links too), POST changes the address."""
+    try:
+        new_email = services.read_email_change_token(token, user=request.user)
+        if request.method == "POST":
+            services.email_change_confirm(user=request.user, token=token)
+    except services.EmailChangeRefused as refusal:
+        return render(request, "account/email_confirm.html", {"refusal": str(refusal)}, status=400)
+    if request.method == "POST":
+        messages.success(request, f"Your email address is now {new_email}.")
+        return redirect("account:home")
+    return render(request, "account/email_confirm.html", {"new_email": new_email})
+
+
+class WhatsNewView(LoginRequiredMixin, ListView):
+    """The reader's notices, newest first; reading them is a click each, or one for all."""
+
+    template_name = "account/whats_new.html"
+    context_object_name = "notices"
+    paginate_by = NOTICES_PER_PAGE
+
+    def get_queryset(self):
+        return Notice.objects.shown_to(self.request.user).for_listing()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_cache_control(response, private=True)
+        return response
+
+
+@require_POST
+@login_required
+def notice_open(request, pk):
+    """Mark one notice read and go where it leads. A POST: GETs on this site never write."""
+    notice = get_object_or_404(Notice.objects.shown_to(request.user).select_related("post__course"), pk=pk)
+    services.notices_mark_read(user=request.user, notice=notice)
+    return redirect(notice.get_absolute_url())
+
+
+@require_POST
+@login_required
+def notices_read(request):
+    marked = services.notices_mark_read(user=request.user)
+    if marked:
+        messages.success(request, "Everything is marked as read.")
+    else:
+        messages.info(request, "There was nothing new to mark as read.")
+    return redirect("account:whats-new")
