@@ -21,7 +21,6 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from comments.models import Comment
 from core.cache import cached_fragment
@@ -32,6 +31,7 @@ from .. import prompts as prompt_rules
 from .. import readers, weeks
 from ..coverage import waiting_for_response
 from ..models import Digest, Prompt
+from . import prompts as prompt_tags
 
 register = template.Library()
 
@@ -169,11 +169,5 @@ def this_week(context, course):
 
 @register.simple_tag
 def course_time(course, moment):
-    """A moment in the course's zone with the zone's name, as the prompt pages write it."""
-    if moment is None:
-        return ""
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        weeks.local(course, moment).isoformat(),
-        weeks.label(course, moment),
-    )
+    """A moment in the course's zone with the zone's name: the prompt pages' filter, as a tag."""
+    return prompt_tags.course_time(moment, course)
