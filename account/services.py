@@ -290,31 +290,28 @@ def _deliver(*, post: Post, wanted: list[tuple[int, str]], comment=None, award=N
     return notices
 
 
-def notices_for_comment(*, comment_pk: int, held: bool) -> list[Notice]:
+def notices_for_comment(*, comment: Comment, held: bool) -> list[Notice]:
     """A comment has just become visible: the same people as comments.notifications emails.
 
     The parent comment's author hears of a reply, the post's author of a
     comment (once, if they are both), and, if the comment was held for
     moderation, its author of the approval. Nobody hears of their own comment,
     or of approving their own.
+
+    The comment comes as comments.notifications' task has just read it, with its
+    post and parent loaded.
     """
-    comment = (
-        Comment.objects.select_related("post")
-        .annotate(parent_author_id=F("parent__author"))
-        .defer("body", "body_html", "post__body", "post__body_html")
-        .filter(pk=comment_pk)
-        .first()
-    )
-    if comment is None or not comment.is_approved:
+    if not comment.is_approved:
         return []
     post = comment.post
+    parent_author_id = comment.parent.author_id if comment.parent_id else None
     wanted = []
     if held and comment.author_id is not None and comment.moderated_by_id != comment.author_id:
         wanted.append((comment.author_id, Notice.Kind.APPROVED))
     told = {comment.author_id}
-    if comment.parent_author_id is not None and comment.parent_author_id not in told:
-        told.add(comment.parent_author_id)
-        wanted.append((comment.parent_author_id, Notice.Kind.REPLY))
+    if parent_author_id is not None and parent_author_id not in told:
+        told.add(parent_author_id)
+        wanted.append((parent_author_id, Notice.Kind.REPLY))
     if post.author_id not in told:
         wanted.append((post.author_id, Notice.Kind.COMMENT_ON_POST))
     return _deliver(post=post, wanted=wanted, comment=comment)

@@ -1,12 +1,25 @@
-"""Comment emails. Services schedule them with transaction.on_commit, so a rolled-back
-comment never sends mail; each email links to the comment and carries a signed
-one-click link that mutes the post."""
+"""Comment emails, and the news other apps hear of a comment becoming visible.
+
+Services call on_comment_visible / on_comment_held / on_held_comment_approved
+inside their transaction. Each enqueues one background task once the
+transaction commits (so a rolled-back comment tells nobody); the task reads the
+comment afresh, sends the emails and sends `comment_became_visible` for other
+apps (account's in-site notices). Posting a comment therefore pays for one
+small insert, not for the reads, checks and rendering of every email: that work
+runs in the task worker (under `make run` and in tests, at once: settings.TASKS).
+Each email links to the comment and carries a signed one-click link that mutes
+the post.
+"""
+
+import logging
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django_tasks import task
 
 from core import mail
 from courses import permissions as course_permissions
@@ -15,6 +28,12 @@ from courses.models import Membership
 from .models import Comment, NotificationPreference, PostMute, membership_of_author
 
 MUTE_SALT = "comments.mute-post"
+
+logger = logging.getLogger(__name__)
+
+# Sent from the task with the comment freshly read (post, course, author, parent loaded)
+# and `held`: whether it was held for moderation and has just been approved.
+comment_became_visible = Signal()
 
 
 class Kind:
@@ -77,11 +96,8 @@ def _fresh(comment_pk: int) -> Comment | None:
     )
 
 
-def _send_visible_comment(comment_pk: int) -> None:
+def _send_visible_comment(comment: Comment) -> None:
     """A comment has just become visible: tell the post's author and the parent's author."""
-    comment = _fresh(comment_pk)
-    if comment is None or not comment.is_approved:
-        return
     post = comment.post
     told = {comment.author_id}
     parent_author = comment.parent.author if comment.parent_id and comment.parent.author_id else None
@@ -104,9 +120,8 @@ def _send_visible_comment(comment_pk: int) -> None:
         )
 
 
-def _send_approved(comment_pk: int) -> None:
-    comment = _fresh(comment_pk)
-    if comment is None or not comment.is_approved or comment.author is None:
+def _send_approved(comment: Comment) -> None:
+    if comment.author is None:
         return
     _send(
         user=comment.author,
@@ -117,10 +132,27 @@ def _send_approved(comment_pk: int) -> None:
     )
 
 
-def _send_moderation(comment_pk: int) -> None:
+@task()
+def tell_of_visible_comment(comment_pk: int, held: bool) -> str:
+    """The emails and the news of a comment that has become visible (held: approved after a hold)."""
+    comment = _fresh(comment_pk)
+    if comment is None or not comment.is_approved:
+        return "no longer visible"
+    if held:
+        _send_approved(comment)
+    _send_visible_comment(comment)
+    for receiver, error in comment_became_visible.send_robust(sender=Comment, comment=comment, held=held):
+        if error is not None:  # one listener's failure must not cost the others, nor the emails
+            logger.error("%s failed for comment %s: %r", receiver, comment_pk, error)
+    return "told"
+
+
+@task()
+def tell_of_held_comment(comment_pk: int) -> str:
+    """A comment waits for moderation: the course's instructors hear of it."""
     comment = _fresh(comment_pk)
     if comment is None or not comment.is_pending:
-        return
+        return "no longer waiting"
     instructors = Membership.objects.instructors().filter(course=comment.post.course).select_related("user")
     for membership in instructors:
         if membership.user_id == comment.author_id:
@@ -132,16 +164,21 @@ def _send_moderation(comment_pk: int) -> None:
             subject=f"A comment on “{comment.post.title}” awaits moderation",
             template="comments/email/moderation.txt",
         )
+    return "told"
+
+
+def _enqueue_after_commit(enqueue) -> None:
+    # robust: a task backend that is down must not fail the write that was already committed.
+    transaction.on_commit(enqueue, robust=True)
 
 
 def on_comment_visible(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_visible_comment(pk), robust=True)
+    _enqueue_after_commit(lambda pk=comment.pk: tell_of_visible_comment.enqueue(pk, False))
 
 
 def on_comment_held(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_moderation(pk), robust=True)
+    _enqueue_after_commit(lambda pk=comment.pk: tell_of_held_comment.enqueue(pk))
 
 
 def on_held_comment_approved(comment: Comment) -> None:
-    transaction.on_commit(lambda pk=comment.pk: _send_approved(pk), robust=True)
-    on_comment_visible(comment)
+    _enqueue_after_commit(lambda pk=comment.pk: tell_of_visible_comment.enqueue(pk, True))

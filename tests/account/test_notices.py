@@ -15,7 +15,6 @@ from tests.factories import (
     CommentFactory,
     DraftFactory,
     InstructorFactory,
-    MembershipFactory,
 )
 
 from .conftest import WHATS_NEW, nav_link, notice_lines
@@ -215,9 +214,13 @@ def test_a_deactivated_account_gets_no_notices(post, classmate, django_capture_o
     assert Notice.objects.count() == 0
 
 
-def test_an_instructor_hears_of_comments_on_their_draft(course, django_capture_on_commit_callbacks):
+def test_an_instructor_hears_of_comments_on_their_draft(
+    course, classmate, django_capture_on_commit_callbacks
+):
     teacher = InstructorFactory(course=course).user
     draft = DraftFactory(course=course, author=teacher)
     with django_capture_on_commit_callbacks(execute=True):
-        comment = CommentFactory(post=draft, author=MembershipFactory(course=course).user)
+        comment = comment_services.comment_create(
+            post=draft, author=classmate, body="A thought on the draft."
+        )
     assert news_of(teacher) == [("comment_on_post", comment.pk)]

@@ -161,7 +161,7 @@ def test_with_the_shared_cache_the_count_costs_no_query_until_something_changes(
         client.get(COURSES)
     assert not [q for q in captured.captured_queries if "account_notice" in q["sql"]]
     # A new notice and a read show at once.
-    services.notices_for_comment(comment_pk=CommentFactory(post=post).pk, held=False)
+    services.notices_for_comment(comment=CommentFactory(post=post), held=False)
     assert nav_link(client.get(COURSES)) == "What's new (2 unread)"
     client.post(reverse("account:notices-read"))
     assert nav_link(client.get(COURSES)) == "What's new"
