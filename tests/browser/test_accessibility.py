@@ -13,6 +13,7 @@ from tests.factories import (
     DigestFactory,
     EditorialTermFactory,
     MembershipFactory,
+    NoticeFactory,
     PromptFactory,
     PromptResponseFactory,
 )
@@ -100,6 +101,12 @@ def _week_page(name, **kwargs):
     return go
 
 
+def _whats_new_with_a_notice(page, course, post):
+    NoticeFactory(post=post)  # to the post's author, the student: an unread line with its button
+    page.goto(reverse("account:whats-new"))
+    expect(page.locator("li.notice-unread").first).to_be_visible()
+
+
 # page id -> (who is looking, how to get there)
 PAGES = {
     "course-list": (None, lambda page, course, post: page.goto(reverse("courses:list"))),
@@ -149,6 +156,8 @@ PAGES = {
     ),
     "week-emails": ("student", lambda page, course, post: page.goto(reverse("coursework:email-settings"))),
     "account-feeds": ("student", lambda page, course, post: page.goto(reverse("feeds:account"))),
+    "account": ("student", lambda page, course, post: page.goto(reverse("account:home"))),
+    "whats-new": ("student", _whats_new_with_a_notice),
     "award-form": (
         "editor",
         lambda page, course, post: page.goto(reverse("awards:give", args=[course.slug, post.slug])),
