@@ -1,0 +1,34 @@
+from django.db import models
+
+from courses.models import Course
+
+
+class ImportedItem(models.Model):
+    """What an import made from one item of a WordPress file, so a second import of it changes nothing.
+
+    Keyed by the course and the item's identity in WordPress: a post's GUID, a
+    comment's post GUID and comment id, an author's login, an image file's path
+    under the uploads folder. A separate table rather than columns on Post,
+    Comment and the user: those apps need not know that WordPress exists.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        COMMENT = "comment", "Comment"
+        AUTHOR = "author", "Author"
+        IMAGE = "image", "Image"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+    object_id = models.PositiveBigIntegerField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "kind", "key"], name="one_import_per_wordpress_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key} in {self.course_id} -> {self.object_id}"
