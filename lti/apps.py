@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class LtiConfig(AppConfig):
+    name = "lti"
+    verbose_name = "Campus LMS (LTI 1.3)"
+    # Instructors set their links' score weights and send rosters and grades from the admin;
+    # platforms and keys are the superuser's.
+    instructor_permissions = ("view_courselink", "change_courselink", "view_gradesync", "view_lineitem")
