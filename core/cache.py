@@ -14,6 +14,7 @@ seen by one gunicorn worker would not reach the others. So caching is on only
 with a shared backend, unless settings.ANONYMOUS_PAGE_CACHE says otherwise.
 """
 
+import datetime
 import functools
 import threading
 import time
@@ -27,7 +28,7 @@ from django.core.signals import request_finished, request_started
 from django.db import router, transaction
 from django.dispatch import receiver
 
-PIECE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
+PIECE_SECONDS = 300  # and never past the course's next change by the clock (expires_at)
 _PROCESS_LOCAL_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -66,14 +67,72 @@ def _new_token() -> str:
 _versions_this_request: ContextVar[dict | None] = ContextVar("course_versions_this_request", default=None)
 
 
+# And each course's next change by the clock (below), looked up once.
+_clock_changes_this_request: ContextVar[dict | None] = ContextVar("course_clock_changes", default=None)
+
+
 @receiver(request_started, dispatch_uid="pagecache-request-started")
 def _remember_versions(**kwargs):
     _versions_this_request.set({})
+    _clock_changes_this_request.set({})
 
 
 @receiver(request_finished, dispatch_uid="pagecache-request-finished")
 def _forget_versions(**kwargs):
     _versions_this_request.set(None)
+    _clock_changes_this_request.set(None)
+
+
+# --- Changes no write announces: a post scheduled for later going live at its time -----------
+
+_clock_change_sources = []
+
+
+def register_clock_change(source) -> None:
+    """`source(course_slug, after)`: the first time after `after` (an aware datetime) when the
+    course's pages change with no write, such as a post scheduled for later going live; or None.
+
+    Nothing cached for the course is kept past that time (expires_at), so a cached
+    page never hides such a post late, nor shows it early (it was rendered before).
+    posts registers one; the tick's bump when the post goes live is the second net.
+    """
+    if source not in _clock_change_sources:
+        _clock_change_sources.append(source)
+
+
+def _next_clock_change(course_slug: str, after: float) -> float | None:
+    remembered = _clock_changes_this_request.get()
+    known = remembered.get(course_slug) if remembered is not None else None
+    # What was looked up from an earlier moment holds for a later one too (it may only be sooner).
+    if known is not None and known[0] <= after:
+        return known[1]
+    moment = datetime.datetime.fromtimestamp(after, tz=datetime.UTC)
+    times = [t for source in _clock_change_sources if (t := source(course_slug, moment)) is not None]
+    change = min(times).timestamp() if times else None
+    if remembered is not None:
+        remembered[course_slug] = (after, change)
+    return change
+
+
+def expires_at(course_slug: str, seconds: float, *, rendered_from: float) -> float:
+    """When something of the course rendered from `rendered_from` (a time.time()) on must be dropped.
+
+    `seconds` from now, or the course's next change by the clock after the
+    rendering began, if that comes sooner (one query a request, on a miss only).
+    """
+    longest = time.time() + seconds
+    change = _next_clock_change(course_slug, rendered_from)
+    return longest if change is None else min(longest, change)
+
+
+def expired(entry: tuple) -> bool:
+    """Whether a stored entry (its expiry time last) is past it, whatever the backend's timeout did."""
+    return time.time() >= entry[-1]
+
+
+def timeout_until(expiry: float) -> int:
+    """The cache timeout, in whole seconds, that ends by `expiry`: 0 means do not store."""
+    return int(expiry - time.time())
 
 
 def _epoch() -> str:
@@ -132,6 +191,9 @@ def bump_course_version(course_slug: str) -> None:
         remembered = _versions_this_request.get()
         if remembered is not None:
             remembered.pop(course_slug, None)  # this request's own later fragments see the change
+        changes = _clock_changes_this_request.get()
+        if changes is not None:
+            changes.pop(course_slug, None)  # a saved post may have a new time
         cache.set(_version_key(course_slug), _new_token(), timeout=VERSION_SECONDS)
 
     bump()
@@ -151,6 +213,7 @@ class _LocalCopies:
         self.pages: OrderedDict[str, tuple] = OrderedDict()
         self.sizes: dict[str, int] = {}
         self.deadlines: dict[str, float] = {}
+        self.expiries: dict[str, float] = {}  # wall-clock ends (expires_at), for entries that have one
         self.lock = threading.Lock()  # gunicorn may run threads
 
     def get(self, key: str, version: str):
@@ -158,14 +221,18 @@ class _LocalCopies:
             entry = self.pages.get(key)
             if entry is None or entry[0] != version:
                 return None
-            if time.monotonic() > self.deadlines[key]:
+            expiry = self.expiries.get(key)
+            if time.monotonic() > self.deadlines[key] or (expiry is not None and time.time() >= expiry):
                 self._drop(key)
                 return None
             self.pages.move_to_end(key)
             return entry
 
-    def put(self, key: str, entry: tuple, nbytes: int | None = None) -> None:
-        """Keep `entry` (its version first); `nbytes` is its size, by default len(entry[1])."""
+    def put(self, key: str, entry: tuple, nbytes: int | None = None, *, expires: float | None = None) -> None:
+        """Keep `entry` (its version first); `nbytes` is its size, by default len(entry[1]).
+
+        `expires` (a time.time()) ends its use sooner than the process's own bound (expires_at).
+        """
         nbytes = len(entry[1]) if nbytes is None else nbytes
         with self.lock:
             if key in self.pages:
@@ -173,12 +240,15 @@ class _LocalCopies:
             self.pages[key] = entry
             self.sizes[key] = nbytes
             self.deadlines[key] = time.monotonic() + self.seconds
+            if expires is not None:
+                self.expiries[key] = expires
             self.size += nbytes
             while self.size > self.max_bytes and self.pages:
                 self._drop(next(iter(self.pages)))
 
     def _drop(self, key: str) -> None:
         del self.pages[key], self.deadlines[key]
+        self.expiries.pop(key, None)
         self.size -= self.sizes.pop(key)
 
 
@@ -201,17 +271,21 @@ def cached_fragment(course_slug: str, name: str, render, *, nbytes=len, keep_non
     stored = _local_copies.get(key, version)
     if stored is None:
         stored = cache.get(key)
-        if stored is None or stored[0] != version:
+        if stored is None or stored[0] != version or expired(stored):
             # Stored under the version read *before* rendering, as whole pages are.
+            started = time.time()
             value = render()
             if value is None and not keep_none:
                 return None
+            expiry = expires_at(course_slug, PIECE_SECONDS, rendered_from=started)
+            if timeout_until(expiry) <= 0:
+                return value  # a post goes live in a moment: the next reader renders it again
             version = version_to_store_under(course_slug, version)
             if version is None:
                 return value
-            stored = (version, value)
-            cache.set(key, stored, timeout=PIECE_SECONDS)
-        _local_copies.put(key, stored, nbytes(stored[1]))
+            stored = (version, value, expiry)
+            cache.set(key, stored, timeout=timeout_until(expiry))
+        _local_copies.put(key, stored, nbytes(stored[1]), expires=stored[2])
     return stored[1]
 
 

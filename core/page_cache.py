@@ -18,6 +18,7 @@ Caching is on only with a cache shared by every process (see core/cache.py).
 
 import hashlib
 import re
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -25,9 +26,18 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
 
-from core.cache import _local_copies, course_version, is_enabled, version_to_store_under
+from core.cache import (
+    _local_copies,
+    course_version,
+    expired,
+    expires_at,
+    is_enabled,
+    timeout_until,
+    version_to_store_under,
+)
 
-PAGE_SECONDS = 300  # bounds what no bump can catch, e.g. a post scheduled for later appearing
+# A page lives no longer, nor past the course's next change by the clock (core.cache.expires_at).
+PAGE_SECONDS = 300
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 MESSAGES_SESSION_KEY = "_messages"  # and its SessionStorage
 
@@ -104,26 +114,30 @@ def _stored_page(page_key: str, version: str):
     stored = _local_copies.get(page_key, version)
     if stored is None:
         stored = cache.get(page_key)
-        if stored is None or stored[0] != version:
+        if stored is None or stored[0] != version or expired(stored):
             return None
-        _local_copies.put(page_key, stored)
+        _local_copies.put(page_key, stored, expires=stored[3])
     return stored
 
 
 def _answer(stored) -> HttpResponse:
-    _version, content, headers = stored
+    content, headers = stored[1], stored[2]
     response = HttpResponse(content, headers=headers)
     response["X-Page-Cache"] = "hit"
     return response
 
 
-def _keep(page_key: str, course_slug: str, version: str, response) -> str | None:
-    """Store the page rendered under `version`; the version it was stored with, or None if it was not."""
+def _keep(page_key: str, course_slug: str, version: str, started: float, response) -> str | None:
+    """Store the page rendered under `version` from `started` on; the version it was stored with, or None."""
+    expiry = expires_at(course_slug, PAGE_SECONDS, rendered_from=started)
+    if timeout_until(expiry) <= 0:
+        return None  # a post goes live in a moment: the next reader gets the page with it
     version = version_to_store_under(course_slug, version)
     if version is not None:
-        entry = (version, response.content, {k: v for k, v in response.items() if k != "X-Page-Cache"})
-        cache.set(page_key, entry, timeout=PAGE_SECONDS)
-        _local_copies.put(page_key, entry)
+        headers = {k: v for k, v in response.items() if k != "X-Page-Cache"}
+        entry = (version, response.content, headers, expiry)
+        cache.set(page_key, entry, timeout=timeout_until(expiry))
+        _local_copies.put(page_key, entry, expires=expiry)
     return version
 
 
@@ -154,6 +168,7 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
             stored = _stored_page(page_key, version)
             if stored is not None:
                 return _answer(stored)
+            started = time.time()
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
@@ -162,7 +177,7 @@ def cache_anonymous_page(view=None, *, query_params=("page",)):
                 # added its headers, under the version read *before* rendering: if
                 # a change lands meanwhile, the token moves on and it is never served.
                 response["X-Page-Cache"] = "miss"
-                response.page_cache_entry = (page_key, course_slug, version)
+                response.page_cache_entry = (page_key, course_slug, version, started)
             return response
 
         wrapped.page_cache_query_params = frozenset(query_params)

@@ -19,4 +19,13 @@ class PostsConfig(AppConfig):
     )
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps the course's cache version current)
+        from core.cache import register_clock_change
+
+        from . import (
+            images,  # noqa: F401  (links a saved post's images to it)
+            signals,  # noqa: F401  (keeps the course's cache version current)
+        )
+        from .models import next_going_live
+
+        # A post scheduled for later changes its course's pages at its time, with no write.
+        register_clock_change(next_going_live)

@@ -1,10 +1,83 @@
+import datetime
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from markdownx.widgets import MarkdownxWidget
 
 from .models import Category, Post
 from .services import DEFAULT_CATEGORY
+
+SCHEDULE = "schedule"  # the editor's Schedule button (name="action")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A button of the editor's toolbar; static/js/editor.js does what `name` says, on a click or `keys`."""
+
+    name: str
+    label: str
+    glyph: str  # what the button shows; its name (label) starts with it, as WCAG 2.5.3 asks
+    keys: str  # as the tooltip shows it; the script reads it too, and shows ⌘ for Ctrl on a Mac
+
+    @property
+    def aria_keys(self) -> str:
+        return self.keys.replace("Ctrl", "Control")
+
+
+TOOLBAR = (
+    Tool("bold", "Bold", "B", "Ctrl+B"),
+    Tool("italic", "Italic", "I", "Ctrl+I"),
+    Tool("heading", "Heading", "H", "Ctrl+Shift+H"),
+    Tool("link", "Link", "Link", "Ctrl+K"),
+    Tool("quote", "Quote", "Quote", "Ctrl+Shift+."),
+    Tool("list", "List", "List", "Ctrl+Shift+8"),
+    Tool("footnote", "Footnote", "Footnote", "Ctrl+Shift+F"),
+    Tool("image", "Image", "Image", "Ctrl+Shift+G"),
+)
+# Years a course can have: anything else is a typo (and 9999-12-31 moved to UTC overflows).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
+
+
+class PublishAtField(forms.DateTimeField):
+    """A date and time typed in the course's zone (not the site's), shown back in it too.
+
+    Read only when the writer schedules: with another button, what the box holds is
+    kept on the page but never stops the save (`lenient`).
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages = {"invalid": "Enter a date and time, for example 2026-11-12 18:00."}
+
+    def __init__(self, *, tz, **kwargs):
+        self.tz = tz
+        self.lenient = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            with timezone.override(self.tz):
+                moment = super().to_python(value)
+            if moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+                raise forms.ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        except forms.ValidationError:
+            if self.lenient:
+                return None
+            raise
+        return moment
+
+    def prepare_value(self, value):
+        with timezone.override(self.tz):
+            return super().prepare_value(value)
+
+
+def course_time(moment: datetime.datetime, course) -> str:
+    """`moment` as the course reads it: "12 November 2026, 18:00 (Europe/Moscow)"."""
+    local = timezone.localtime(moment, course.tz)
+    return f"{date_format(local, 'j F Y, H:i')} ({course.tz.key})"
 
 
 class PostForm(forms.ModelForm):
@@ -37,6 +110,31 @@ class PostForm(forms.ModelForm):
         self.fields["body"].max_length = settings.POST_BODY_MAX_CHARS
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        self.course = course
+        self.scheduling = self.data.get("action") == SCHEDULE
+        self.fields["publish_at"] = publish_at = PublishAtField(
+            tz=course.tz,
+            label="Publish at",
+            required=False,
+            help_text=f"In the course's time zone, {course.tz.key}. Then press “Schedule”.",
+        )
+        publish_at.lenient = not self.scheduling
+        if self.instance.pk and self.instance.is_scheduled:
+            publish_at.initial = self.instance.published_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.scheduling and "publish_at" not in self.errors:
+            moment = cleaned.get("publish_at")
+            now = timezone.now()
+            if moment is None:
+                self.add_error("publish_at", "Choose the date and time the post should appear at.")
+            elif moment <= now:
+                self.add_error(
+                    "publish_at",
+                    f"Choose a time in the future: it is {course_time(now, self.course)} now.",
+                )
+        return cleaned
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -3,20 +3,43 @@
 The browser's file name and content type are never trusted: Pillow decodes
 the image, the format comes from the decoded data, metadata (EXIF, GPS, XMP,
 comments, the colour profile) is dropped by re-encoding, and the stored name is random.
+HEIC photos (an iPhone's camera) go through the same checks and are stored as JPEG.
+
+It also keeps what the writer says about an image (alt text, caption, credit, source,
+licence: ImageDetailsForm), links images to the post that shows them when it is saved,
+and makes the post's "Image credits" and its publishing warning from them.
 """
 
 import contextlib
 import io
+import posixpath
 import secrets
 import warnings
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from PIL import Image, ImageCms, ImageOps
+from pillow_heif import register_heif_opener
+
+from .markdown import images_in
+from .models import Post, PostImage
+
+# Pillow opens HEIC/HEIF through pillow-heif (decoding only: nothing is ever stored as HEIC).
+register_heif_opener(thumbnails=False)
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Decoded, then stored in a format every browser shows: HEIC only Safari does.
+CONVERTED_FORMATS = {"HEIF": "JPEG"}
+FORMATS_WE_TAKE = "JPEG, PNG, GIF and WebP images, and HEIC photos from phones"
+ONLY_THESE_FORMATS = f"Only {FORMATS_WE_TAKE} can be added."
 # What a re-encoded image keeps of the original's info: how it looks, nothing about who
 # took it where, and no bytes of the uploader's choosing (the colour profile is converted
 # away first). Pillow writes some info keys back by default (JPEG and GIF comments, and
@@ -51,6 +74,9 @@ def clean_image(upload) -> CleanImage:
         raise ImageRejected(too_large_message())
     if not data:
         raise ImageRejected("The file is empty.")
+    if _looks_like_svg(data):
+        # A drawing, not a picture: it can carry scripts, and Pillow cannot read it.
+        raise ImageRejected(f"SVG drawings cannot be added. {ONLY_THESE_FORMATS}")
 
     try:
         with warnings.catch_warnings():
@@ -59,8 +85,8 @@ def clean_image(upload) -> CleanImage:
             with Image.open(io.BytesIO(data)) as probe:
                 fmt = probe.format
                 width, height = probe.size
-                if fmt not in ALLOWED_FORMATS:
-                    raise ImageRejected("Only JPEG, PNG, GIF and WebP images can be added.")
+                if fmt not in ALLOWED_FORMATS and fmt not in CONVERTED_FORMATS:
+                    raise ImageRejected(ONLY_THESE_FORMATS)
                 if width * height > max_pixels:
                     raise ImageRejected(
                         f"The image is {width}×{height} pixels; the limit is "
@@ -71,7 +97,7 @@ def clean_image(upload) -> CleanImage:
                 im.load()  # a truncated file fails here
                 # Animated images keep their first frame: thousands of frames are not decoded.
                 ImageOps.exif_transpose(im, in_place=True)  # no second full-size copy
-                cleaned = _encode(im, fmt)
+                cleaned = _encode(im, CONVERTED_FORMATS.get(fmt, fmt))
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -81,6 +107,11 @@ def clean_image(upload) -> CleanImage:
             "This file could not be read as an image. It may be damaged or not an image at all."
         ) from None
     return cleaned
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and b"<svg" in head
 
 
 def _encode(im: Image.Image, fmt: str) -> CleanImage:
@@ -150,3 +181,133 @@ def _converted(im: Image.Image, source: ImageCms.ImageCmsProfile) -> Image.Image
             grey.putalpha(alpha)
         im = grey
     return im
+
+
+class ImageDetailsForm(forms.Form):
+    """What the writer says about an image in the "Add an image" panel, sent with the file."""
+
+    alt = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": "Describe the image in the alt text field: readers who cannot see it rely on it."
+        },
+    )
+    caption = forms.CharField(max_length=300, required=False)
+    credit = forms.CharField(max_length=300, required=False)
+    source_title = forms.CharField(max_length=300, required=False)
+    source_url = forms.CharField(
+        max_length=500,
+        required=False,
+        # Only a web address can become a link in the credits: no javascript:, data: or ftp:.
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message="The source's address must be a web address (http:// or https://).",
+            )
+        ],
+    )
+    licence = forms.ChoiceField(
+        choices=PostImage.Licence.choices, initial=PostImage.Licence.UNKNOWN, required=False
+    )
+
+    def clean_licence(self):
+        return self.cleaned_data["licence"] or PostImage.Licence.UNKNOWN
+
+
+def image_store(*, uploader, cleaned: CleanImage, details: dict | None = None) -> PostImage:
+    """Store a cleaned image with what the writer said about it (a dropped image has no details yet)."""
+    details = details or {}
+    image = PostImage(
+        uploader=uploader,
+        alt_text=details.get("alt", ""),
+        caption=details.get("caption", ""),
+        credit=details.get("credit", ""),
+        source_title=details.get("source_title", ""),
+        source_url=details.get("source_url", ""),
+        licence=details.get("licence") or PostImage.Licence.UNKNOWN,
+    )
+    image.file.save(cleaned.content.name, cleaned.content, save=False)
+    image.save()
+    return image
+
+
+def image_url_prefixes() -> list[str]:
+    """The starts of an uploaded image's address in a post's text, newest first.
+
+    Today's uploads are addressed through the checking view (posts/media.py); older
+    posts may hold the storage's own URL (MEDIA_URL), which names the same file.
+    """
+    own = reverse("posts:image", kwargs={"name": "x"}).removesuffix("x")
+    return list(dict.fromkeys([own, settings.MEDIA_URL]))
+
+
+def stored_name(src: str) -> str | None:
+    """The storage name of the uploaded image an address in a post points at, if it is one."""
+    for prefix in image_url_prefixes():
+        if prefix and src.startswith(prefix):
+            name = src[len(prefix) :]
+            return name if name and ".." not in name.split("/") else None
+    return None
+
+
+def link_post_images(post: Post) -> None:
+    """Give the post the images its text shows, and take back those it no longer shows.
+
+    Only images the post's author uploaded are linked, and only while no other post
+    has them: pasting someone else's image address into a public post must not make
+    their members-only image public. An image taken out of the text goes back to its
+    uploader alone. The text's alt text is the one readers get, so it is copied over.
+    """
+    shown = {}
+    for image in images_in(post.body):
+        name = stored_name(image.src)
+        if name and name not in shown:
+            shown[name] = (len(shown), image.alt)
+    PostImage.objects.filter(post=post).exclude(file__in=list(shown)).update(post=None, position=0)
+    if not shown:
+        return
+    candidates = PostImage.objects.filter(
+        Q(post=None) | Q(post=post), file__in=list(shown), uploader_id=post.author_id
+    )
+    changed = []
+    for image in candidates:
+        position, alt = shown[image.file.name]
+        if image.post_id != post.pk or image.position != position or (alt and image.alt_text != alt):
+            image.post, image.position = post, position
+            image.alt_text = alt or image.alt_text
+            changed.append(image)
+    PostImage.objects.bulk_update(changed, ["post", "position", "alt_text"])
+
+
+@receiver(post_save, sender=Post, dispatch_uid="posts-link-images")
+def _post_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and "body" not in update_fields):
+        return  # loaddata, or a save that left the text alone (unpublish, counts)
+    link_post_images(instance)
+
+
+def images_without_source(post: Post) -> list[PostImage]:
+    return [image for image in PostImage.objects.credited_in(post) if not image.has_source]
+
+
+def missing_source_warning(post: Post) -> str | None:
+    """The warning a writer gets on publishing a post with an image of unknown origin (it still publishes)."""
+    missing = images_without_source(post)
+    if not missing:
+        return None
+    names = [image.alt_text or posixpath.basename(image.file.name) for image in missing]
+    listed = ", ".join(f"“{name}”" for name in names)
+    if len(missing) == 1:
+        return (
+            f"The image {listed} has no source. Say where it comes from (a title or a web address) "
+            "so readers can find it: add it again with “Add an image” and fill in Source."
+        )
+    return (
+        f"{len(missing)} images have no source: {listed}. Say where they come from (a title or a web "
+        "address) so readers can find them: add them again with “Add an image” and fill in Source."
+    )
+
+
+def credits_of(post: Post) -> list[PostImage]:
+    """The post's "Image credits": its images in the order it shows them, in one query."""
+    return list(PostImage.objects.credited_in(post))

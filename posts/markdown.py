@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
+from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-# User ids (footnotes) get this prefix so they cannot clash with the page's own ids.
+# User ids (headings, footnotes) get this prefix so they cannot clash with the page's own ids.
 ID_PREFIX = "user-content-"
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -41,6 +42,8 @@ POST_ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},
     "sup": {"id"},
+    # Headings carry ids so a writer can link to them: [see below](#sources).
+    **{f"h{level}": {"id"} for level in range(2, 7)},
     "th": {"style"},
     "td": {"style"},
 }
@@ -66,7 +69,39 @@ class MarkdownImage:
 def _render_heading_open(self, tokens, idx, options, env):
     # The page's title is the only h1: a post's "# Heading" becomes an h2.
     level = max(int(tokens[idx].tag[1]), 2)
-    return f"<h{level}>"
+    anchor = tokens[idx].meta.get("anchor")
+    return f'<h{level} id="{escape(anchor)}">' if anchor else f"<h{level}>"
+
+
+_FOOTNOTE_ID = re.compile(r"fn(ref)?[0-9]+(:[0-9]+)?")
+
+
+def _anchor_of(text: str) -> str:
+    """A heading's id as GitHub spells it: lower case, punctuation dropped, spaces as hyphens."""
+    words = re.sub(r"[^\w\- ]", "", text.lower())
+    return words.strip().replace(" ", "-") or "section"
+
+
+def _mark_heading_anchors(state):
+    """Give each heading an id from its text ("## Sources" -> "sources"), "-1", "-2"... when repeated.
+
+    The ids written into the page, and so the only in-page targets a writer has,
+    are these and the footnotes' (fn1, fnref1): env["anchors"] keeps them all for
+    the link rewriting of _sanitise.
+    """
+    anchors = state.env.setdefault("anchors", set())
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[i + 1]
+        text = state.md.renderer.renderInlineAsText(inline.children or [], state.md.options, state.env)
+        base = _anchor_of(text)
+        anchor, n = base, 1
+        # A heading named like a footnote ("fn1") would take the note's id: it yields.
+        while anchor in anchors or _FOOTNOTE_ID.fullmatch(anchor):
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        token.meta["anchor"] = anchor
 
 
 def _render_heading_close(self, tokens, idx, options, env):
@@ -121,18 +156,38 @@ def _parser(profile: str) -> MarkdownIt:
         md.add_render_rule("heading_close", _render_heading_close)
         md.add_render_rule("image", _render_image)
         md.core.ruler.push("mark_figures", _mark_figures)
+        md.core.ruler.push("mark_heading_anchors", _mark_heading_anchors)
     else:
         md.disable(["heading", "lheading", "image"])
     return md
 
 
-def _keep_attribute(tag, attribute, value):
-    if attribute == "href" and value.startswith("#"):
-        # Footnote links point at ids that nh3 prefixed: follow them.
-        return "#" + ID_PREFIX + value[1:].removeprefix(ID_PREFIX)
-    if tag == "img" and attribute == "src" and not _is_own_media(value):
-        return None  # images come from our own media storage only
-    return value
+def _attribute_filter(anchors: set[str]):
+    """nh3's attribute filter for one post, whose own in-page targets are `anchors`."""
+
+    def keep(tag, attribute, value):
+        if attribute == "href" and value.startswith("#"):
+            # nh3 prefixes every id of the post (a heading's "sources" becomes "user-content-sources"):
+            # a link to one of them follows it. Any other fragment is the page's own, such as
+            # "#comments", and is left as written. A link copied from the page, prefix and all, holds.
+            target = value[1:].removeprefix(ID_PREFIX)
+            return "#" + ID_PREFIX + target if target in anchors else value
+        if tag == "img" and attribute == "src" and not _is_own_media(value):
+            return None  # images come from our own media storage only
+        return value
+
+    return keep
+
+
+def _footnote_anchors(env) -> set[str]:
+    """The ids the footnote plugin writes: fn<n> for each note, fnref<n> (fnref<n>:<k>) for each citation."""
+    notes = env.get("footnotes", {}).get("list", {})
+    anchors = set()
+    for index, note in notes.items():
+        anchors.add(f"fn{index + 1}")
+        anchors.add(f"fnref{index + 1}")
+        anchors.update(f"fnref{index + 1}:{k}" for k in range(1, note.get("count", 0) + 1))
+    return anchors
 
 
 # A stored file's path under a media prefix: plain segments, none starting with a dot (so
@@ -149,7 +204,7 @@ def _is_own_media(url: str) -> bool:
     return False
 
 
-def _sanitise(html: str, profile: str) -> str:
+def _sanitise(html: str, profile: str, anchors: set[str] = frozenset()) -> str:
     if profile == "post":
         return nh3.clean(
             html,
@@ -159,7 +214,7 @@ def _sanitise(html: str, profile: str) -> str:
             filter_style_properties={"text-align"},
             url_schemes=URL_SCHEMES,
             link_rel=LINK_REL,
-            attribute_filter=_keep_attribute,
+            attribute_filter=_attribute_filter(anchors),
             id_prefix=ID_PREFIX,
             clean_content_tags={"script", "style"},
         )
@@ -177,7 +232,9 @@ def render_markdown(text: str, *, profile: str = "post") -> str:
     """Markdown to safe HTML. `profile` is "post" (full) or "comment" (no headings, images, tables)."""
     if profile not in ("post", "comment"):
         raise ValueError(f"unknown Markdown profile {profile!r}")
-    return _sanitise(_parser(profile).render(text or ""), profile)
+    env = {}
+    html = _parser(profile).render(text or "", env)
+    return _sanitise(html, profile, env.get("anchors", set()) | _footnote_anchors(env))
 
 
 def render_post_markdown(text: str) -> str:
@@ -211,12 +268,104 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
-def excerpt_of(html: str, words: int = 55) -> str:
-    """The opening prose of already-safe HTML, for lists of posts.
+class _OpeningProse(HTMLParser):
+    """The prose blocks of already-safe HTML, each block's text apart: paragraphs and list items.
 
-    Figures (their captions and credits) and footnotes (the "[1]" markers and the notes
-    themselves) are left out: a list should not open with "Fence at the old Gulag Gulag
-    Image retrieved from" or show "chapter[1]".
+    Headings, tables, code, figures (captions and credits) and footnotes (the "[1]"
+    markers and the notes) are not prose: they are left out, so their words are never
+    run into the sentences around them ("...Year Prisoners 1953 2.5 million...").
     """
-    prose = nh3.clean(html, tags=set(), clean_content_tags={"figure", "sup", "section"})
-    return Truncator(" ".join(unescape(prose).split())).words(words)
+
+    SKIPPED = {"h2", "h3", "h4", "h5", "h6", "table", "pre", "figure", "sup", "section"}
+    BLOCKS = {"p", "li", "blockquote", "ul", "ol", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list] = []  # [the block's tag, its text, whether it ends a list]
+        self._skipping = 0
+        self._open: list[str] = []  # the prose blocks we are in
+        self._text: list[str] = []
+
+    def _end_block(self):
+        text = " ".join("".join(self._text).split())
+        if text and self._open:
+            self.blocks.append([self._open[-1], text, False])
+        self._text = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skipping += 1
+        elif tag in self.BLOCKS and not self._skipping:
+            self._end_block()  # a list inside an item: the item's own words first
+            self._open.append(tag)
+        elif tag == "br":
+            self._text.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self.BLOCKS and not self._skipping:
+            self._end_block()
+            if self._open:
+                self._open.pop()
+            if tag in ("ul", "ol") and self.blocks and self.blocks[-1][0] == "li":
+                self.blocks[-1][2] = True
+
+    def handle_data(self, data):
+        if not self._skipping and self._open:
+            self._text.append(data)
+
+
+# After a full stop, question or exclamation mark (and a closing quote or bracket), before a capital,
+# a digit or an opening quote. Not after a few abbreviations a history essay uses ("Mr. Khrushchev").
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[^\W\d_a-zа-я]|[0-9])")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Gen|Lt|Col|vs|cf|ca|c|e\.g|i\.e|etc|No|Vol|pp?)\.$")
+
+
+def _sentences(text: str) -> list[str]:
+    pieces, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        candidate = text[start : boundary.start()].rstrip()
+        if _ABBREVIATIONS.search(candidate):
+            continue
+        pieces.append(candidate)
+        start = boundary.end()
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
+def _as_sentence(text: str, *, last: bool) -> str:
+    # A list item is a fragment ("Official speeches"): closed, so the next one does not run on.
+    return text if text[-1] in ".!?…:;\"'”’)" else text + ("." if last else ";")
+
+
+def excerpt_of(html: str, words: int = 55) -> str:
+    """The opening prose of already-safe HTML, for lists of posts: whole sentences, about `words` long.
+
+    Cut at the end of the last sentence that fits; a first sentence longer than
+    that alone is cut at a word, with an ellipsis. Lists of posts should read
+    "The Thaw began in 1953. Letters show it." and not "Fence at the old Gulag
+    Gulag Image retrieved from" or "chapter[1]" (see _OpeningProse).
+    """
+    parser = _OpeningProse()
+    parser.feed(html or "")
+    parser.close()
+    sentences = []
+    for tag, text, ends_list in parser.blocks:
+        block = _sentences(text)
+        if tag == "li" and block:
+            block[-1] = _as_sentence(block[-1], last=ends_list)
+        sentences.extend(block)
+    kept, count = [], 0
+    for sentence in sentences:
+        length = len(sentence.split())
+        if count + length > words:
+            break
+        kept.append(sentence)
+        count += length
+    if not kept:
+        return Truncator(" ".join(sentences)).words(words)
+    excerpt = " ".join(kept)
+    if excerpt.endswith(";"):
+        excerpt = excerpt[:-1] + "."  # the last item of a list read as the end of the sentence
+    return excerpt

@@ -1,20 +1,12 @@
-// The write page: an image picker that asks for alt text, and clear upload errors.
-// The editor itself (live preview, drag and drop) is django-markdownx's; a refused drop
-// leaves the text as it was.
+// The write page: the toolbar and its shortcuts, the word count, and clear errors for a refused drop.
+// The editor itself (live preview, drag and drop) is django-markdownx's; "Add an image" is
+// static/js/image_panel.js. A refused drop leaves the text as it was.
 (function () {
   "use strict";
   var editor = document.querySelector("textarea.markdownx-editor");
-  var picker = document.querySelector(".image-picker");
-  if (!editor || !picker) return;
+  if (!editor) return;
 
-  var form = editor.form;
-  var status = document.getElementById("image-status");
   var dropStatus = document.getElementById("drop-status");
-  var fileInput = document.getElementById("image-file");
-  var altInput = document.getElementById("image-alt");
-  var captionInput = document.getElementById("image-caption");
-  var creditInput = document.getElementById("image-credit");
-  var insertButton = document.getElementById("image-insert");
   var NOT_SENT = "The upload did not reach the server. Check your connection and try again.";
 
   // Tab and Shift+Tab move focus out of the text, as everywhere else: django-markdownx
@@ -27,7 +19,6 @@
   }, true);
 
   function say(message, isError, region) {
-    region = region || status;
     region.textContent = message;
     region.classList.toggle("is-error", Boolean(isError));
   }
@@ -43,55 +34,177 @@
     return "The image could not be added. Try another file.";
   }
 
-  function insertAtCursor(text) {
+  // --- The toolbar: Markdown around the selection, by button or shortcut ---------------------
+
+  var toolbar = document.querySelector(".editor-toolbar");
+  var isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+  var footnoteNumber = /\[\^(\d+)\]/g;
+
+  // Replace the selection with before + (selection or placeholder) + after, then select the
+  // placeholder, or `urlLength` characters of `after` (a link's address) when text was chosen.
+  function wrap(before, after, placeholder, urlLength) {
     var start = editor.selectionStart, end = editor.selectionEnd;
-    var before = editor.value.slice(0, start), after = editor.value.slice(end);
-    var pad = before && !before.endsWith("\n\n") ? (before.endsWith("\n") ? "\n" : "\n\n") : "";
-    editor.value = before + pad + text + "\n\n" + after;
-    editor.selectionStart = editor.selectionEnd = (before + pad + text).length;
-    // Let the editor refresh its preview.
-    editor.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-
-  function clean(text) {
-    return text.replace(/[\[\]"\n\r|]/g, " ").replace(/\s+/g, " ").trim();
-  }
-
-  insertButton.addEventListener("click", function () {
-    var file = fileInput.files && fileInput.files[0];
-    if (!file) { say("Choose an image file first.", true); fileInput.focus(); return; }
-    var alt = clean(altInput.value);
-    if (!alt) {
-      say("Describe the image in the alt text field: readers who cannot see it rely on it.", true);
-      altInput.focus();
-      return;
+    var chosen = editor.value.slice(start, end);
+    replace(start, end, before + (chosen || placeholder) + after);
+    var from = start + before.length;
+    if (chosen && urlLength) {
+      from += chosen.length + 2;  // past "]("
+      editor.setSelectionRange(from, from + urlLength);
+    } else {
+      editor.setSelectionRange(from, from + (chosen || placeholder).length);
     }
-    var data = new FormData();
-    data.append("image", file);
-    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-    insertButton.disabled = true;
-    say("Uploading " + file.name + "…");
-    fetch(picker.dataset.uploadUrl, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "XMLHttpRequest" }
-    })
-      .then(function (response) {
-        return response.json().then(function (payload) { return { ok: response.ok, payload: payload }; },
-          function () { return { ok: false, payload: null }; });
-      })
-      .then(function (result) {
-        if (!result.ok || !result.payload.image_url) { say(firstError(result.payload), true); return; }
-        var caption = clean(captionInput.value), credit = clean(creditInput.value);
-        var title = credit ? caption + " | " + credit : caption;
-        insertAtCursor("![" + alt + "](" + result.payload.image_url + (title ? ' "' + title + '"' : "") + ")");
-        say("Image added to your post.");
-        fileInput.value = ""; altInput.value = ""; captionInput.value = ""; creditInput.value = "";
-      })
-      .catch(function () { say(NOT_SENT, true); })
-      .then(function () { insertButton.disabled = false; });
-  });
+  }
+
+  function replace(start, end, text) {
+    editor.focus();
+    editor.setSelectionRange(start, end);
+    if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+      editor.setRangeText(text, start, end, "end");
+      editor.dispatchEvent(new Event("input", { bubbles: true }));  // the preview and the count follow
+    }
+  }
+
+  // Put `prefix` before every line the selection touches ("## ", "> ", "- ").
+  function prefixLines(prefix) {
+    var value = editor.value, selStart = editor.selectionStart, selEnd = editor.selectionEnd;
+    if (selEnd > selStart && value[selEnd - 1] === "\n") selEnd -= 1;  // a selection of whole lines
+    var start = value.lastIndexOf("\n", selStart - 1) + 1;
+    var end = value.indexOf("\n", selEnd);
+    if (end === -1) end = value.length;
+    var text = value.slice(start, end).split("\n").map(function (line) {
+      return line.indexOf(prefix) === 0 ? line : prefix + line;
+    }).join("\n");
+    replace(start, end, text);
+    editor.setSelectionRange(start + text.length, start + text.length);
+  }
+
+  function addFootnote() {
+    var used = 0, match;
+    footnoteNumber.lastIndex = 0;
+    while ((match = footnoteNumber.exec(editor.value)) !== null) used = Math.max(used, Number(match[1]));
+    var n = used + 1, marker = "[^" + n + "]";
+    var at = editor.selectionEnd;
+    replace(at, at, marker);
+    // The note itself goes at the end of the text, where footnotes are written; its text selected.
+    var value = editor.value, placeholder = "Source.";
+    var note = (value.endsWith("\n\n") ? "" : value.endsWith("\n") ? "\n" : "\n\n") + marker + ": " + placeholder;
+    replace(value.length, value.length, note);
+    var end = editor.value.length;
+    editor.setSelectionRange(end - placeholder.length, end);
+  }
+
+  var actions = {
+    bold: function () { wrap("**", "**", "bold text"); },
+    italic: function () { wrap("*", "*", "italic text"); },
+    heading: function () { prefixLines("## "); },
+    link: function () { wrap("[", "](https://)", "link text", "https://".length); },
+    quote: function () { prefixLines("> "); },
+    list: function () { prefixLines("- "); },
+    footnote: addFootnote,
+    image: function () {
+      // "Add an image" beside the editor asks for the file, its alt text and its source.
+      var input = document.getElementById("image-upload-input");
+      if (input) { input.scrollIntoView({ block: "nearest" }); input.focus(); }
+    }
+  };
+
+  // "Ctrl+Shift+." -> {ctrl, shift, alt, code or key}: what a keydown must carry.
+  function parseKeys(keys) {
+    var parts = keys.split("+"), last = parts.pop();
+    var wanted = { shift: parts.indexOf("Shift") !== -1, alt: parts.indexOf("Alt") !== -1 };
+    if (last === ".") wanted.code = "Period";
+    else if (/^\d$/.test(last)) wanted.code = "Digit" + last;
+    else wanted.key = last.toLowerCase();
+    return wanted;
+  }
+
+  function matches(event, wanted) {
+    var primary = isMac ? event.metaKey : event.ctrlKey;
+    if (!primary || event.shiftKey !== wanted.shift || event.altKey !== wanted.alt) return false;
+    return wanted.code ? event.code === wanted.code : (event.key || "").toLowerCase() === wanted.key;
+  }
+
+  if (toolbar) {
+    var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-tool]"));
+    var shortcuts = buttons.map(function (button) {
+      var keys = button.dataset.keys;
+      if (isMac) {
+        var shown = keys.replace("Ctrl+", "⌘");
+        button.querySelector("kbd").textContent = shown;
+        button.setAttribute("aria-keyshortcuts", keys.replace("Ctrl", "Meta"));
+      }
+      return { tool: button.dataset.tool, wanted: parseKeys(keys) };
+    });
+
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () { actions[button.dataset.tool](); });
+    });
+
+    // One tab stop; the arrow keys, Home and End move between the buttons.
+    toolbar.addEventListener("keydown", function (event) {
+      var index = buttons.indexOf(document.activeElement);
+      if (index === -1) return;
+      var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      next = (next + buttons.length) % buttons.length;
+      buttons[index].tabIndex = -1;
+      buttons[next].tabIndex = 0;
+      buttons[next].focus();
+    });
+
+    editor.addEventListener("keydown", function (event) {
+      for (var i = 0; i < shortcuts.length; i++) {
+        if (matches(event, shortcuts[i].wanted)) {
+          event.preventDefault();
+          actions[shortcuts[i].tool]();
+          return;
+        }
+      }
+    });
+    // Escape hides a shown tooltip (WCAG 1.4.13); it comes back on the next hover or focus.
+    toolbar.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") toolbar.classList.add("tips-hidden");
+    });
+    ["focusin", "mouseover"].forEach(function (type) {
+      toolbar.addEventListener(type, function () { toolbar.classList.remove("tips-hidden"); });
+    });
+    toolbar.hidden = false;
+  }
+
+  // --- Words and reading time, under the text -------------------------------------------------
+
+  var counter = document.getElementById("word-count");
+  var WORDS_A_MINUTE = 200;
+  var word = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
+
+  function countWords(text) {
+    // A link's or an image's address is not read: only what it says.
+    var prose = text.replace(/\]\([^)]*\)/g, "]").replace(/^\[\^\d+\]:/gm, "");
+    var found = prose.match(word);
+    return found ? found.length : 0;
+  }
+
+  function showCount() {
+    var words = countWords(editor.value);
+    var minutes = Math.max(1, Math.round(words / WORDS_A_MINUTE));
+    counter.textContent = (words === 1 ? "1 word" : words.toLocaleString("en") + " words") +
+      (words ? " · about " + minutes + (minutes === 1 ? " minute" : " minutes") + " to read" : "");
+  }
+
+  if (counter) {
+    editor.addEventListener("input", showCount);
+    showCount();
+    counter.hidden = false;
+  }
+
+  // "Publish at": Chromium sometimes leaves a date-and-time box that has focus (in one of its
+  // parts) unmatched by :focus, so its focus ring would not show. A class keeps it visible.
+  var publishAt = document.querySelector(".schedule input[type=datetime-local]");
+  if (publishAt) {
+    publishAt.addEventListener("focus", function () { publishAt.classList.add("has-focus"); });
+    publishAt.addEventListener("blur", function () { publishAt.classList.remove("has-focus"); });
+  }
 
   // Drag and drop (and pasting an image) go through django-markdownx. On a refusal its
   // sendFile (4.0.11) fires the error event and only then writes "Invalid response" into

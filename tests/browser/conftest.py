@@ -14,6 +14,7 @@
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,53 @@ def browser_context_args(browser_context_args, live_server):
         "viewport": {"width": 1280, "height": 800},
         "locale": "en-US",
     }
+
+
+class _QuietGate:
+    """The live server's app, wrapped: counts requests in flight; once closed, answers 503 unserved.
+
+    A page sends its last autosave as it closes (navigator.sendBeacon, which Playwright can
+    neither see nor block); pytest-django then flushes the in-memory database, whose
+    connection the server thread shares, and a request still running breaks the flush.
+    """
+
+    def __init__(self, app):
+        self.app, self.open, self.in_flight = app, True, 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            if not self.open:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test is over."]
+            self.in_flight += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.in_flight -= 1
+                self.idle.notify_all()
+
+    def close_and_drain(self, timeout=10):
+        with self.idle:
+            self.open = False
+            self.idle.wait_for(lambda: self.in_flight == 0, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_live_server_before_flush(request):
+    """After each browser test (its pages closed), no request reaches the database being flushed."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    gate = httpd.get_app()
+    if not isinstance(gate, _QuietGate):
+        gate = _QuietGate(gate)
+        httpd.set_app(gate)
+    gate.open = True
+    yield
+    gate.close_and_drain()
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_student_writes_previews_adds_an_image_and_publishes(
 
     # The picker will not insert an image nobody has described.
     editor.press("ControlOrMeta+End")
-    page.locator("#image-file").set_input_files(image_file(tmp_path))
+    page.locator("#image-upload-input").set_input_files(image_file(tmp_path))
     page.locator("#image-insert").click()
     expect(page.locator("#image-status")).to_have_text(
         "Describe the image in the alt text field: readers who cannot see it rely on it."
@@ -88,7 +88,7 @@ def test_failed_uploads_get_a_clear_message_and_the_text_is_kept(page, log_in, c
     editor.fill("My draft, which must survive a bad upload.")
     fake = tmp_path / "essay.png"
     fake.write_text("<html><script>alert(1)</script></html>")
-    page.locator("#image-file").set_input_files(fake)
+    page.locator("#image-upload-input").set_input_files(fake)
     page.locator("#image-alt").fill("Not really an image")
     page.locator("#image-insert").click()
 
@@ -102,7 +102,7 @@ def test_failed_uploads_get_a_clear_message_and_the_text_is_kept(page, log_in, c
 
     # The connection drops during an upload: the writer is told, and can try again.
     page.route("**/write/upload/", lambda route: route.abort("connectionreset"))
-    page.locator("#image-file").set_input_files(image_file(tmp_path))
+    page.locator("#image-upload-input").set_input_files(image_file(tmp_path))
     page.locator("#image-alt").fill("A wooden fence in the snow")
     page.locator("#image-insert").click()
     expect(status).to_have_text("The upload did not reach the server. Check your connection and try again.")

@@ -452,7 +452,7 @@ BAD = [
         "x.svg",
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>',
         "image/svg+xml",
-        NOT_READABLE,
+        "SVG drawings cannot be added",
         id="svg",
     ),
     pytest.param("pic.bmp", encode(picture(), "BMP"), "image/bmp", "Only JPEG, PNG, GIF and WebP", id="bmp"),

@@ -42,7 +42,7 @@ def test_write_page_shows_the_editor(member_client, course):
     assert page.find("h1").text == "Write a post"
     assert page.find("textarea", attrs={"name": "body"}) is not None
     buttons = {b["value"]: b.text for b in page.find_all("button", attrs={"name": "action"})}
-    assert buttons == {"publish": "Publish", "draft": "Save draft"}
+    assert buttons == {"publish": "Publish", "schedule": "Schedule", "draft": "Save draft"}
     assert page.find(attrs={"data-upload-url": reverse("posts:upload")}) is not None
 
 

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 
 from awards.models import Award, AwardType, EditorialTerm
 from comments.models import Comment
-from courses.models import Course, Membership
+from courses.models import DEFAULT_CONSENT_TEXT, Course, Membership, PublishConsent
 from coursework import weeks
 from coursework.models import ChoiceClose, Digest, DigestFeature, Prompt, PromptResponse, Vote
 from posts import markdown
@@ -364,10 +364,25 @@ class Builder:
                 )
                 for n, student in enumerate(students):
                     name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {chr(65 + n // len(FIRST_NAMES) % 26)}."
+                    # The generated students agreed to publish (issue 18), so visitors read their posts.
                     memberships.append(
-                        Membership(course=course, user=student, display_name=name, joined_at=self.term_start)
+                        Membership(
+                            course=course,
+                            user=student,
+                            display_name=name,
+                            joined_at=self.term_start,
+                            publish_consent_at=self.term_start,
+                        )
                     )
-            Membership.objects.bulk_create(memberships, batch_size=BATCH)
+            memberships = Membership.objects.bulk_create(memberships, batch_size=BATCH)
+            PublishConsent.objects.bulk_create(
+                [
+                    PublishConsent(membership=m, text=DEFAULT_CONSENT_TEXT, given_at=m.publish_consent_at)
+                    for m in memberships
+                    if m.publish_consent_at is not None
+                ],
+                batch_size=BATCH,
+            )
             self.log(f"  {len(courses)} courses, {len(users)} users")
 
             for c, (course, (instructor, students), posts_count, comments_count) in enumerate(
@@ -441,6 +456,7 @@ class Builder:
                     word_count=rendered.word_count,
                     status=Post.Status.DRAFT if is_draft else Post.Status.PUBLISHED,
                     published_at=None if is_draft else published,
+                    went_live_at=None if is_draft else published,  # gone live already: the tick skips it
                     category=categories[i % len(categories)],
                     created_at=published - datetime.timedelta(hours=2),
                     updated_at=published,
@@ -456,6 +472,7 @@ class Builder:
             seed.excerpt, seed.word_count = seed_body.excerpt, seed_body.word_count
             seed.author = students[-1]
             seed.published_at = self.now - datetime.timedelta(days=2, hours=3)
+            seed.went_live_at = seed.published_at
             seed.created_at = seed.updated_at = seed.published_at
 
         published = [i for i, p in enumerate(posts) if p.status == Post.Status.PUBLISHED]

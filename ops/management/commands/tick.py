@@ -1,4 +1,5 @@
-"""`manage.py tick`: the site's time-based work, run by cron or a systemd timer every few minutes.
+"""`manage.py tick`: the site's time-based work, run by cron or a systemd timer every minute
+(a scheduled post goes live on the first tick after its time).
 
 One command for cron, not periodic tasks: the tasks backport has no scheduler,
 cron is on every server, and each step below may run late or twice without harm.
