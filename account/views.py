@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.generic import ListView
 
 from core import ratelimit
+from courses import consent as course_consent
 from courses import permissions as course_permissions
+from courses.models import PublishConsent
 
 from . import services
 from .forms import DisplayNameForm, EmailChangeForm
@@ -26,11 +28,37 @@ def _account_page(request, *, name_forms=None, email_form=None, status=200):
     rows = [{"membership": m, "form": failed.get(m.pk) or DisplayNameForm(instance=m)} for m in memberships]
     context = {
         "rows": rows,
+        "publishing": _publishing_rows(memberships),
         "email_form": email_form or EmailChangeForm(user=request.user),
     }
     response = render(request, "account/account.html", context, status=status)
     patch_cache_control(response, private=True, no_store=True)  # the page shows the reader's address
     return response
+
+
+def _publishing_rows(memberships):
+    """Consent to publish, per course where the student has a choice (issue 18): one query for the consents.
+
+    Public courses, and a members-only course where a consent still stands (so it can be taken back).
+    """
+    memberships = [
+        m for m in memberships if not m.is_instructor and (m.course.is_public or m.publish_consent_at)
+    ]
+    standing = {
+        c.membership_id: c
+        for c in PublishConsent.objects.filter(
+            membership__in=[m.pk for m in memberships], revoked_at__isnull=True
+        )
+    }
+    return [
+        {
+            "membership": m,
+            "course": m.course,
+            "consent": standing.get(m.pk),
+            "text_digest": course_consent.text_digest(m.course.consent_text),
+        }
+        for m in memberships
+    ]
 
 
 @require_safe

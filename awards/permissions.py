@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from core.cache import cached_fragment
-from courses.permissions import is_instructor, membership_of
+from courses.permissions import ARCHIVED_MESSAGE, is_archived, is_instructor, membership_of
 
 from .models import AwardType, EditorialTerm
 
@@ -52,6 +52,8 @@ def givable_types(user, course):
 
 def check_can_award_post(user, post) -> None:
     """The rules that hold whatever the award type: published, not one's own, on the team today."""
+    if is_archived(post.course):
+        raise AwardRefused(ARCHIVED_MESSAGE)
     if not post.is_live:
         raise AwardRefused("Only published posts can be awarded.")
     if user.is_authenticated and post.author_id == user.pk:
@@ -84,6 +86,8 @@ def can_award_post(user, post) -> bool:
 
 
 def check_can_revoke(user, award) -> None:
+    if is_archived(award.post.course):
+        raise AwardRefused(ARCHIVED_MESSAGE)
     if award.is_revoked:
         raise AwardRefused("This award was already revoked.")
     course = award.post.course  # the award type's course, by construction

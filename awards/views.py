@@ -99,8 +99,8 @@ def hall_of_fame(request, course_slug):
     if chosen is not None:
         awards = awards.filter(award_type=chosen)
     posts = (
-        Post.objects.published()
-        .filter(course=course, pk__in=awards.values("post"))
+        Post.objects.listed_in(course, request.user)  # consenting authors' only, for non-members (issue 18)
+        .filter(pk__in=awards.values("post"))
         .for_listing()
         .order_by("-published_at", "-pk")
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from courses.models import Membership
 from posts.markdown import render_comment_markdown
-from posts.models import Post
+from posts.models import FORMER_MEMBER, Post
 
 BODY_MAX_CHARS = 10_000
 
@@ -156,7 +156,7 @@ class Comment(models.Model):
         if name:
             return name
         membership = Membership.objects.filter(course_id=self.post.course_id, user_id=self.author_id).first()
-        return membership.display_name if membership else self.author.username
+        return membership.display_name if membership else FORMER_MEMBER  # never the username (issue 18)
 
     @property
     def by_instructor(self):

@@ -27,6 +27,8 @@ class CommentAccess:
 def comment_access(user, post) -> CommentAccess:
     """Assumes the caller already checked the reader may see the post (else it is a 404)."""
     course = post.course
+    if course_permissions.is_archived(course):
+        return CommentAccess(False, reason=course_permissions.ARCHIVED_MESSAGE)
     if not post.is_live:
         return CommentAccess(False, reason="Comments open when the post is published.")
     if user.is_authenticated:

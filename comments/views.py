@@ -108,6 +108,7 @@ def comment_create(request, course_slug, post_slug):
 @login_required
 def comment_edit(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
+    course_permissions.refuse_if_archived(comment.post.course)
     if comment.author_id != request.user.pk:
         raise PermissionDenied("You can edit only your own comments.")
     if not permissions.can_edit(request.user, comment):
@@ -131,6 +132,7 @@ def comment_edit(request, course_slug, pk):
 @login_required
 def comment_remove(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
+    course_permissions.refuse_if_archived(comment.post.course)
     if not permissions.can_remove_own(request.user, comment):
         raise PermissionDenied("You can remove only your own comments.")
     services.comment_remove(comment=comment, by=request.user)
@@ -149,6 +151,7 @@ MODERATION_ACTIONS = {
 @login_required
 def comment_moderate(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
+    course_permissions.refuse_if_archived(comment.post.course)
     if not permissions.can_moderate(request.user, comment.post.course):
         raise PermissionDenied("Only the course's instructors can moderate comments.")
     action = MODERATION_ACTIONS.get(request.POST.get("action", ""))

@@ -19,6 +19,7 @@ Which admin pages a user may open at all stays Django's model permissions
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.widgets import Select
@@ -72,10 +73,49 @@ def scope_queryset(queryset, user):
     return queryset.filter(**{lookup: courses})
 
 
+def course_of_object(obj, path: str | None):
+    """The course `obj` belongs to, following `path` ("" is the course itself), or None."""
+    if path is None:
+        return None
+    for name in filter(None, path.split("__")):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj if isinstance(obj, Course) else None
+
+
+def writable_choices(queryset):
+    """Choices a new or changed object may point at: nothing of an archived course (read only)."""
+    path = course_path_for(queryset.model)
+    if path is None:
+        return queryset
+    return queryset.filter(**{f"{path}__archived_at__isnull" if path else "archived_at__isnull": True})
+
+
 class CourseScopedAdminMixin:
     """Put first in the bases of a ModelAdmin or an inline; set `course_path` to the model's course."""
 
     course_path = "course"
+
+    def _in_archived_course(self, obj) -> bool:
+        """Objects of an archived course are shown read only; the course itself stays editable (unarchive)."""
+        if obj is None or self.course_path == "":
+            return False
+        if isinstance(self, InlineModelAdmin):  # an inline is asked about its parent object
+            course = obj if isinstance(obj, Course) else getattr(obj, "course", None)
+        else:
+            course = course_of_object(obj, self.course_path)
+        return course is not None and course.archived_at is not None
+
+    def has_change_permission(self, request, obj=None):
+        return not self._in_archived_course(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        obj = args[0] if args else None  # inlines are given the parent object
+        return not self._in_archived_course(obj) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_archived_course(obj) and super().has_delete_permission(request, obj)
 
     def is_scoped(self, request) -> bool:
         return is_scoped(request.user)
@@ -121,6 +161,13 @@ class CourseScopedAdminMixin:
         return scope_queryset(queryset, request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.course_path != "" and not isinstance(self, InlineModelAdmin):
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            if queryset is None:
+                queryset = db_field.remote_field.model._default_manager.all()
+            kwargs["queryset"] = writable_choices(queryset)
         if self.is_scoped(request):
             queryset = kwargs.get("queryset")
             if queryset is None:
@@ -131,6 +178,8 @@ class CourseScopedAdminMixin:
             isinstance(self, InlineModelAdmin)
             and db_field.remote_field.model is get_user_model()
             and isinstance(getattr(formfield, "widget", None), Select)
+            # An autocomplete widget reads its choices' queryset to draw the one selected: keep it.
+            and not isinstance(formfield.widget, AutocompleteMixin)
         ):
             # A people select is drawn once per inline row: read its options once, not per row
             # (a user's label needs no other row). Validation still reads the scoped queryset.

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from . import consent
 from .models import Course, Membership
 from .services import instructor_grant
 
@@ -83,11 +84,18 @@ def build_courses(*, password: str) -> DemoContext:
         # Instructors use the admin to moderate.
         user.is_staff = role == Membership.Role.INSTRUCTOR
         user.save()
-        Membership.objects.update_or_create(
+        membership, _ = Membership.objects.update_or_create(
             course=context.courses[course_key],
             user=user,
             defaults={"role": role, "display_name": display_name},
         )
+        if role == Membership.Role.STUDENT and membership.course.is_public:
+            # The demo's students agreed to publish (issue 18), so a visitor reads their posts.
+            consent.consent_give(
+                membership=membership,
+                by=user,
+                text_digest_seen=consent.text_digest(membership.course.consent_text),
+            )
         if role == Membership.Role.INSTRUCTOR:
             instructor_grant(user=user)  # staff, in the Instructors group
         context.users[username] = user

@@ -18,6 +18,26 @@ def site_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+# Consent to publish (issue 18): the words a student agrees to before the world reads them.
+DEFAULT_CONSENT_TEXT = (
+    "I agree that my published posts in this course may be read by anyone on the web, under my "
+    "display name in the course (never my username). I can take this back at any time: my posts are "
+    "then for members of the course only, from the next page anyone opens."
+)
+
+
+def default_consent_text() -> str:
+    return DEFAULT_CONSENT_TEXT
+
+
+# An author page's address names a membership by this, never by the username (issue 18).
+AUTHOR_SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied by hand
+
+
+def new_author_slug() -> str:
+    return "".join(secrets.choice(AUTHOR_SLUG_ALPHABET) for _ in range(10))
+
+
 def validate_time_zone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
         raise ValidationError(
@@ -46,6 +66,10 @@ class Course(models.Model):
         PUBLIC = "public", "Public: anyone may read"
         MEMBERS = "members", "Members only"
 
+    class OnMemberDeletion(models.TextChoices):
+        KEEP = "keep", "Keep their posts, signed “a former member”"
+        REMOVE = "remove", "Remove their posts"
+
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     term = models.CharField(max_length=60, blank=True, help_text="For example: Fall 2026")
@@ -73,6 +97,21 @@ class Course(models.Model):
         help_text="Each week, give every student two classmates' posts of the week before to answer.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    consent_text = models.TextField(
+        default=default_consent_text,
+        help_text="In a public course, what a student agrees to before their posts are shown to anyone "
+        "who is not a member. Each consent keeps the text it was given to.",
+    )
+    # The term's end (the privacy app): an archived course is read only, for the same audience.
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the course was archived: read only since."
+    )
+    on_member_deletion = models.CharField(
+        max_length=12,
+        choices=OnMemberDeletion.choices,
+        default=OnMemberDeletion.KEEP,
+        help_text="What happens to a student's posts when they delete their account; they are told first.",
+    )
 
     objects = CourseQuerySet.as_manager()
 
@@ -94,6 +133,10 @@ class Course(models.Model):
     @property
     def is_public(self):
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -123,6 +166,10 @@ class Membership(models.Model):
     display_name = models.CharField(
         max_length=80, help_text="Shown on your posts and comments. A pseudonym is fine."
     )
+    # The author page's address: random, so it tells nothing of the username or an earlier name.
+    author_slug = models.SlugField(max_length=20, default=new_author_slug, editable=False)
+    # Set and cleared only by courses.consent (the student's own POST): the open PublishConsent's time.
+    publish_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -131,19 +178,81 @@ class Membership(models.Model):
         ordering = ["course", "display_name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "user"], name="one_membership_per_course"),
+            models.UniqueConstraint(fields=["course", "author_slug"], name="one_author_slug_per_course"),
         ]
 
     def __str__(self):
         return f"{self.display_name} in {self.course.slug} ({self.role})"
 
+    def save(self, *args, **kwargs):
+        # A member who gave no name gets a pseudonym, never their username (issue 18).
+        if not self.display_name.strip():
+            self.display_name = default_pseudonym(self.role, self.author_slug)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "display_name"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
-            "posts:author", kwargs={"course_slug": self.course.slug, "username": self.user.username}
+            "posts:author", kwargs={"course_slug": self.course.slug, "author_slug": self.author_slug}
         )
 
     @property
     def is_instructor(self):
         return self.role == self.Role.INSTRUCTOR
+
+    @property
+    def shown_to_world(self) -> bool:
+        """May readers who are not members see this member's live posts (in a public course)?
+
+        Instructors publish in their own name as teachers: their posts need no consent.
+        A student's need the student's own consent, now. posts.models.consented() is the
+        same rule in SQL.
+        """
+        return self.is_instructor or self.publish_consent_at is not None
+
+
+def default_pseudonym(role: str, author_slug: str) -> str:
+    """The name of a member who gave none: their role and a few letters of their author address."""
+    label = Membership.Role(role).label if role in Membership.Role.values else "Member"
+    return f"{label} {author_slug[:4].upper()}"
+
+
+class PublishConsent(models.Model):
+    """A student's consent that their posts in a public course be read by anyone: what, who, when.
+
+    Rows are the history: revoking closes the open row (revoked_at) and never
+    deletes it. Only the student gives or revokes it, through courses.consent;
+    Membership.publish_consent_at mirrors the open row for the queries.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="publish_consents")
+    text = models.TextField(help_text="The course's consent text as the student was shown it.")
+    given_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_consent_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("given_at")),
+                name="consent_revoked_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        state = f"revoked {self.revoked_at:%Y-%m-%d}" if self.revoked_at else "standing"
+        return f"Consent of {self.membership_id} given {self.given_at:%Y-%m-%d} ({state})"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.revoked_at is None
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -1,5 +1,6 @@
 """Who may do what in a course. Views and other apps ask here, never inline."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core.cache import cached_row
@@ -44,3 +45,21 @@ def readable_course_or_404(user, course_slug) -> Course:
     if not can_read(user, course):
         raise Http404("No such course.")
     return course
+
+
+ARCHIVED_MESSAGE = "This course is archived: it is read only. Nothing can be written, changed or voted in it."
+
+
+def is_archived(course) -> bool:
+    return course.archived_at is not None
+
+
+def can_write(user, course) -> bool:
+    """Members write in a course while it is not archived (the term's end makes it read only)."""
+    return not is_archived(course) and is_member(user, course)
+
+
+def refuse_if_archived(course) -> None:
+    """Every write path calls this first: an archived course answers 403 with the reason."""
+    if is_archived(course):
+        raise PermissionDenied(ARCHIVED_MESSAGE)

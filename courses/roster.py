@@ -31,7 +31,7 @@ from django.db.models.functions import Lower
 from core import mail
 
 from . import services
-from .models import Course, Invitation, Membership
+from .models import Course, Invitation, Membership, default_pseudonym
 from .services import password_set_link
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def parse_roster(data: bytes) -> tuple[list[RosterRow], list[tuple[int, str]]]:
         if problems:
             errors.append((number, f"Row {number}: " + "; ".join(p.rstrip(".") for p in problems) + "."))
         else:
-            rows.append(RosterRow(number, username, email, display_name or username))
+            # An empty name becomes a pseudonym (Membership.save), never the username.
+            rows.append(RosterRow(number, username, email, display_name))
     return rows, errors
 
 
@@ -239,14 +240,14 @@ def roster_import(*, course: Course, data: bytes, by) -> RosterResult:
         for row in rows:
             account = accounts.get(row.number)
             if account is None:
-                memberships.append(
-                    Membership(
-                        course=course,
-                        user=created[row.username],
-                        role=Membership.Role.STUDENT,
-                        display_name=row.display_name,
-                    )
+                membership = Membership(
+                    course=course, user=created[row.username], role=Membership.Role.STUDENT
                 )
+                # bulk_create skips Membership.save: the pseudonym of an empty name is given here.
+                membership.display_name = row.display_name or default_pseudonym(
+                    membership.role, membership.author_slug
+                )
+                memberships.append(membership)
                 result.created.append(row.username)
             elif account.pk in members:
                 result.already_members.append(account.username)

@@ -39,7 +39,7 @@ def course_join(*, user, join_code: str, display_name: str) -> Membership:
                 course=course,
                 user=user,
                 role=Membership.Role.STUDENT,
-                display_name=display_name.strip() or user.username,
+                display_name=display_name.strip(),  # empty: Membership.save gives a pseudonym
             )
     except IntegrityError:  # a double submit raced us: the membership exists
         return Membership.objects.get(course=course, user=user)
@@ -217,7 +217,7 @@ def invitation_accept(*, invitation: Invitation, by, display_name: str = "") -> 
             user=by,
             defaults={
                 "role": Membership.Role.STUDENT,
-                "display_name": display_name.strip() or invitation.display_name or by.username,
+                "display_name": display_name.strip() or invitation.display_name,  # or a pseudonym (save)
             },
         )
         _answer(invitation, Invitation.Status.ACCEPTED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import consent_views, views
 
 app_name = "courses"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("accounts/sign-up/", views.sign_up, name="sign-up"),
     path("invitations/<int:pk>/", views.invitation, name="invitation"),
     path("c/<slug:course_slug>/rotate-join-code/", views.rotate_join_code, name="rotate-join-code"),
+    path("c/<slug:course_slug>/consent/give/", consent_views.consent_give, name="consent-give"),
+    path("c/<slug:course_slug>/consent/revoke/", consent_views.consent_revoke, name="consent-revoke"),
 ]

@@ -50,8 +50,12 @@ INSTALLED_APPS = [
     "feeds",  # Atom and RSS feeds, and members' private feed links (above coursework: digests)
     "mentions",  # "Mentioned in": links between posts of a course (above posts and comments)
     "search",  # course search: SQLite FTS5 or PostgreSQL full-text search (above posts and comments)
+    "revisions",  # every saved version of a post, autosave and its conflicts (above posts)
     "account",  # the reader's corner: account page, My courses, in-site notices (above every app it shows)
+    "wordpress",  # moving course blogs in and out as WordPress exports (WXR); nothing imports it
+    "lti",  # the campus LMS link: LTI 1.3 launch, deep links, roster sync, grade passback (above coursework)
     "ops",  # operating the site: /healthz, `manage.py backup`, request logs
+    "privacy",  # the term's end and a student's own data: static site, My data, account deletion (on top)
     "bench",  # its generate_data command builds the benchmark's site
 ]
 
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions and the rest.
     "core.page_cache.AnonymousPageCacheMiddleware",
+    # SameSite=None; Secure cookies for LTI paths and LTI-launched sessions only (the LMS's iframe).
+    "lti.middleware.LtiCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check reads the body: files only where a view takes them, forms in UTF-8.
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSP's: frame-ancestors names the LMS platforms on LTI pages and in LTI sessions.
+    "lti.middleware.LtiFrameMiddleware",
 ]
 
 ROOT_URLCONF = "coursesite.urls"
@@ -128,7 +136,11 @@ def _code_fingerprint(root: Path = BASE_DIR) -> str:
         "feeds",
         "mentions",
         "search",
+        "revisions",
         "account",
+        "privacy",
+        "lti",
+        "wordpress",
     )
     for folder in ("coursesite", *apps, "templates"):
         for path in sorted((root / folder).rglob("*")):
@@ -184,12 +196,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 
-def _s3_media(bucket: str) -> tuple[dict, str]:
-    """django-storages' S3 backend from AWS_* variables, and the URL its files' URLs start with.
+def _s3_media(bucket: str) -> tuple[dict, str, str]:
+    """django-storages' S3 backend from AWS_* variables, the URL its files' URLs start with, and
+    the bucket's own URL.
 
-    That URL becomes MEDIA_URL: the Markdown pipeline keeps only images under it, and
+    The first URL becomes MEDIA_URL: the Markdown pipeline keeps only images under it, and
     its origin is allowed by the Content-Security-Policy. ops/checks.py checks at start-up
-    that the storage really makes URLs under it.
+    that the storage really makes URLs under it. The bucket's own URL is where posts/media.py's
+    signed redirects go, custom domain or not: its origin is allowed too.
     """
     from botocore.config import Config
 
@@ -206,8 +220,8 @@ def _s3_media(bucket: str) -> tuple[dict, str]:
         # Empty: boto3's own chain (an instance role, ~/.aws) finds the credentials.
         "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
         "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        # Off by default: images in posts are public pages' images, under unguessable names, and a
-        # signed URL expires while the post's stored HTML keeps it (ops/checks.py warns).
+        # Only the storage's own URLs (in posts written before private images) follow it: readers
+        # get images through posts/media.py, which signs its redirects whatever this says.
         "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
         "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
         "custom_domain": custom_domain or None,
@@ -228,29 +242,30 @@ def _s3_media(bucket: str) -> tuple[dict, str]:
             retries={"mode": "standard", "total_max_attempts": 2},
         ),
     }
-    if custom_domain:
-        base = f"{protocol}//{custom_domain}/"
-    elif endpoint and addressing == "path":
-        base = f"{endpoint}/{bucket}/"
+    if endpoint and addressing == "path":
+        bucket_url = f"{endpoint}/{bucket}/"
     elif endpoint:
         scheme, _, host = endpoint.partition("://")
-        base = f"{scheme}://{bucket}.{host}/"
+        bucket_url = f"{scheme}://{bucket}.{host}/"
     else:  # Amazon S3: us-east-1 (or no region) has the global host name
         host = f"s3.{region}.amazonaws.com" if region not in ("", "us-east-1") else "s3.amazonaws.com"
-        base = f"https://{host}/{bucket}/" if addressing == "path" else f"https://{bucket}.{host}/"
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, base
+        bucket_url = f"https://{host}/{bucket}/" if addressing == "path" else f"https://{bucket}.{host}/"
+    base = f"{protocol}//{custom_domain}/" if custom_domain else bucket_url
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, base, bucket_url
 
 
 # Uploaded images: in MEDIA_ROOT by default; MEDIA_STORAGE=s3 puts them in an
 # S3-compatible bucket (AWS_* variables, see README.md). A storage class's dotted
 # path is still taken as it is, with no options.
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+_signed_media_origin = ""  # where posts/media.py redirects readers to, on S3
 if MEDIA_STORAGE in ("s3", "storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"):
     _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
     if not _bucket:
         raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME when MEDIA_STORAGE is s3.")
-    _media_storage, _media_url = _s3_media(_bucket)
+    _media_storage, _media_url, _bucket_url = _s3_media(_bucket)
     MEDIA_URL = env.str("MEDIA_URL", default=_media_url)  # only if ops/checks.py says the two differ
+    _signed_media_origin = "/".join(_bucket_url.split("/")[:3])
 elif MEDIA_STORAGE in ("filesystem", "django.core.files.storage.FileSystemStorage"):
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
@@ -322,12 +337,20 @@ if not DEBUG:
 # the media storage's host, and no framing. Inline styles stay allowed: the
 # admin and the editor set style attributes, and styles cannot run code.
 MEDIA_HOST = env.str("MEDIA_HOST", default=_media_origin)  # e.g. https://bucket.s3.example.com
+# Uploaded images go out through posts/media.py's reader check. With MEDIA_ACCEL_REDIRECT (for
+# example /protected-media/) nginx sends the file (README "Private images"); on S3 the app answers
+# with a signed URL valid MEDIA_SIGNED_URL_SECONDS for a members' image (an hour for a public one).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60)
+# Images in posts are addressed through that view, /media/<name>, whatever the storage.
+MARKDOWN_EXTRA_IMAGE_PREFIXES = ["/media/"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *([MEDIA_HOST] if MEDIA_HOST else [])],
+        # Images in posts (/media/, 'self') redirect to the bucket on S3: browsers check each hop.
+        "img-src": ["'self'", "data:", *dict.fromkeys(o for o in (MEDIA_HOST, _signed_media_origin) if o)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

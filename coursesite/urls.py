@@ -17,6 +17,7 @@ urlpatterns = [
         admin.site.admin_view(admin_scoping.view_on_site),
         name="scoped-view-on-site",
     ),
+    path("admin/wordpress/", include("wordpress.urls")),  # the course page's WXR export and import
     path("admin/", admin.site.urls),
     # Log-in and password reset with lockout and rate limits; the rest is Django's.
     path("accounts/login/", course_views.LoginView.as_view(), name="login"),
@@ -28,8 +29,11 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("coursework.urls")),
     path("", include("search.urls")),
+    path("", include("revisions.urls")),
     path("", include("feeds.urls")),
     path("", include("account.urls")),
+    path("", include("lti.urls")),  # the campus LMS link (LTI 1.3)
+    path("", include("privacy.urls")),
     path("", include("ops.urls")),  # /healthz
     # For crawlers: public courses only (posts/sitemaps.py).
     path("robots.txt", sitemaps.robots_txt, name="robots"),

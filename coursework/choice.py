@@ -272,7 +272,8 @@ def run_due(now: datetime.datetime) -> list[str]:
     lines = []
     for course_id, week in due:
         course = courses[course_id]
-        if weeks.has_ended(course, week, now):
+        # An archived course is read only: its open vote stays as it was left.
+        if weeks.has_ended(course, week, now) and course.archived_at is None:
             result = close_week(course=course, week=week, now=now)
             if result.created:
                 lines.append(result.describe(course, week))

@@ -7,12 +7,12 @@ author; the front page shows these posts to students and the digest lists them.
 from django.db.models import Exists, F, OuterRef
 
 from comments.models import Comment
-from posts.models import Post
+from posts.models import Post, consented
 
 from . import weeks
 
 
-def waiting_for_response(course, week, limit: int | None = 10):
+def waiting_for_response(course, week, limit: int | None = 10, *, members: bool = True):
     """Live posts published in the week with no approved comment from someone else, oldest first.
 
     One query when evaluated.
@@ -32,4 +32,6 @@ def waiting_for_response(course, week, limit: int | None = 10):
         .prefetch_related(None)  # these lists show no tags: one query, whether any post waits or none
         .order_by("published_at", "pk")
     )
+    if not members:
+        posts = posts.filter(consented())  # readers who are not members: consenting authors only (issue 18)
     return posts[:limit] if limit else posts

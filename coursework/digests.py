@@ -33,7 +33,7 @@ from awards.permissions import on_team
 from comments.models import Comment
 from core import mail
 from courses.models import Membership
-from posts.models import Post, live
+from posts.models import Post, consented, live, public
 
 from . import choice, coverage, prompts, weeks
 from .models import ChoiceClose, Digest, DigestFeature, Prompt, Vote
@@ -73,7 +73,7 @@ def _others_comments(aggregate):
     return Coalesce(Subquery(comments, output_field=IntegerField()), 0)
 
 
-def comrades_corner(course, week: datetime.date, size: int = CORNER_SIZE) -> list[Post]:
+def comrades_corner(course, week: datetime.date, size: int = CORNER_SIZE, *, members=True) -> list[Post]:
     """The week's most-discussed posts: one query.
 
     Ranked by approved comments from classmates (accounts other than the
@@ -83,7 +83,7 @@ def comrades_corner(course, week: datetime.date, size: int = CORNER_SIZE) -> lis
     """
     start, end = weeks.bounds(course, week)
     return list(
-        Post.objects.published()
+        (Post.objects.published() if members else Post.objects.public())  # members=False: issue 18
         .filter(course=course, published_at__gte=start, published_at__lt=end)
         .select_related("course", "author")
         .defer("body", "body_html")
@@ -126,13 +126,17 @@ class DigestContents:
         return not (self.awards or self.students_choice or self.corner or self.prompts or self.waiting)
 
 
-def digest_contents(course, week: datetime.date) -> DigestContents:
+def digest_contents(course, week: datetime.date, *, members: bool = True) -> DigestContents:
     """Everything a week's digest shows but the introduction, however big the week.
 
     Eight queries; nine while an ended week's vote waits for `tick` to close it.
+    members=False is the digest for readers who are not members: the posts of
+    consenting authors only (issue 18).
     """
     start, end = weeks.bounds(course, week)
     week_posts = Post.objects.published().filter(course=course, published_at__gte=start, published_at__lt=end)
+    if not members:
+        week_posts = week_posts.filter(consented())
     contents = DigestContents(
         course=course,
         week=week,
@@ -160,7 +164,7 @@ def digest_contents(course, week: datetime.date) -> DigestContents:
         # Over, not closed: `tick` closes it within minutes if anyone voted; otherwise it never closes.
         contents.votes_being_counted = Vote.objects.filter(course=course, week=week).exists()
 
-    contents.corner = comrades_corner(course, week)
+    contents.corner = comrades_corner(course, week, members=members)
 
     due = list(prompts.due_in(course, start, end))
     for prompt in due:
@@ -171,11 +175,13 @@ def digest_contents(course, week: datetime.date) -> DigestContents:
         for p in due
     ]
 
-    waiting = list(coverage.waiting_for_response(course, week, limit=WAITING_SHOWN + 1))
+    waiting = list(coverage.waiting_for_response(course, week, limit=WAITING_SHOWN + 1, members=members))
     contents.waiting, contents.more_waiting = waiting[:WAITING_SHOWN], len(waiting) > WAITING_SHOWN
 
     features = (
-        DigestFeature.objects.filter(live("post__"), digest__course=course, digest__week=week)
+        DigestFeature.objects.filter(
+            live("post__") if members else public("post__"), digest__course=course, digest__week=week
+        )
         .select_related("post__course", "post__author")
         .defer("post__body", "post__body_html")
         .annotate(post_author_name=_author_name("post"))

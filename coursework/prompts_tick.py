@@ -25,7 +25,10 @@ TOO_OLD_TO_ANNOUNCE = datetime.timedelta(days=2)
 
 def run_due(now: datetime.datetime) -> list[str]:
     lines = []
-    unannounced = Prompt.objects.filter(opens_at__lte=now, opening_sent_at__isnull=True)
+    # An archived course's term is over: nobody is emailed of its prompts.
+    unannounced = Prompt.objects.filter(
+        opens_at__lte=now, opening_sent_at__isnull=True, course__archived_at__isnull=True
+    )
     for prompt in unannounced.select_related("course"):
         if not claim_opening(prompt, now):
             continue  # another tick took it

@@ -127,7 +127,8 @@ def assign_readers(*, course: Course, week: datetime.date) -> int:
 def run_due(now: datetime.datetime) -> list[str]:
     """For `manage.py tick`: this week's readers, for each course that assigns them and has none yet."""
     lines = []
-    for course in Course.objects.filter(assign_readers=True).order_by("pk"):
+    # An archived course is read only: its term is over, nobody is given readings.
+    for course in Course.objects.filter(assign_readers=True, archived_at__isnull=True).order_by("pk"):
         week = weeks.week_of(course, now)
         if ReaderAssignment.objects.filter(course=course, week=week).exists():
             continue

@@ -104,6 +104,7 @@ def moderation_summary(*, user, now: datetime.datetime | None = None) -> list[Co
     published_this_week = Post.objects.published().filter(published_at__gte=since, published_at__lte=now)
     courses = list(
         Course.objects.taught_by(user)
+        .filter(archived_at__isnull=True)  # an archived course's term is over: nothing to moderate
         .annotate(
             comments_waiting=_count(
                 Comment.objects.pending().filter(post__course=OuterRef("pk")),

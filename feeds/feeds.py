@@ -10,6 +10,10 @@ username or an email address).
 
 A feed is built per request (`CourseFeed(course=..., format=...)`): the course
 and the format belong to the request, so nothing is shared between threads.
+
+A public course's feeds at its own address are for the world: they list what
+anyone may read (posts.models.public(): consenting authors only, issue 18). A
+members-only course's feeds, and a member's private link, list every live post.
 """
 
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ from awards.models import Award, AwardType
 from comments.models import Comment, membership_of_author
 from courses.models import Course, Membership
 from coursework.models import Digest, DigestFeature
-from posts.models import Category, Post, Tag, live
+from posts.models import Category, Post, Tag, live, public
 
 from .content import absolute, tag_uri, with_absolute_urls
 
@@ -70,8 +74,9 @@ class Subject:
 class CourseFeed(Feed):
     """A feed of one course; subclasses say what it follows (get_object) and what it lists (items)."""
 
-    def __init__(self, *, course: Course, format: str, feed_url: str):
+    def __init__(self, *, course: Course, format: str, feed_url: str, members: bool = False):
         self.course = course
+        self.members = members  # the reader is a member: every live post, not only public() ones
         self.feed_type = FORMATS[format]
         self._feed_url = feed_url
 
@@ -98,6 +103,16 @@ class CourseFeed(Feed):
     item_guid_is_permalink = False
 
 
+def live_posts(feed):
+    """The posts a feed may list: every live one for members, else only what anyone may read."""
+    return Post.objects.published() if feed.members else Post.objects.public()
+
+
+def live_through(feed, through: str):
+    """live_posts() as a filter of another model by its post."""
+    return live(through) if feed.members else public(through)
+
+
 # --- posts ---
 
 
@@ -105,7 +120,7 @@ class PostsFeed(CourseFeed):
     """Live posts of the course, narrowed by posts(); newest first."""
 
     def posts(self, subject):
-        return Post.objects.published().filter(course=self.course)
+        return live_posts(self).filter(course=self.course)
 
     def items(self, subject):
         posts = self.posts(subject).for_listing().order_by("-published_at", "-pk")
@@ -182,17 +197,17 @@ class AuthorFeed(PostsFeed):
     def title_for(course, membership):
         return f"{course.title}: posts by {membership.display_name}"
 
-    def get_object(self, request, username):
-        self.membership = get_object_or_404(
-            Membership.objects.select_related("user"), course=self.course, user__username=username
-        )
+    def get_object(self, request, author_slug):
+        self.membership = get_object_or_404(Membership, course=self.course, author_slug=author_slug)
+        if not (self.members or self.membership.shown_to_world):
+            raise Http404("No such author.")  # as the author's page: a student without consent is not public
         self.membership.course = self.course
         return Subject(
             self.title_for(self.course, self.membership), absolute(self.membership.get_absolute_url())
         )
 
     def posts(self, subject):
-        return super().posts(subject).filter(author=self.membership.user)
+        return super().posts(subject).filter(author_id=self.membership.user_id)
 
 
 class AwardFeed(PostsFeed):
@@ -278,7 +293,7 @@ class PostCommentsFeed(CommentsFeed):
         return f"Comments on “{post.title}”"
 
     def get_object(self, request, year, month, day, slug):
-        post = Post.objects.published().filter(course=self.course, slug=slug).first()
+        post = live_posts(self).filter(course=self.course, slug=slug).first()
         if post is None:
             raise Http404("No such post.")
         post.course = self.course
@@ -302,7 +317,7 @@ class CourseCommentsFeed(CommentsFeed):
         return Subject(self.title_for(self.course), absolute(self.course.get_absolute_url()))
 
     def comments(self, subject):
-        return Comment.objects.approved().filter(live("post__"), post__course=self.course)
+        return Comment.objects.approved().filter(live_through(self, "post__"), post__course=self.course)
 
 
 # --- digests ---
@@ -327,7 +342,7 @@ class DigestsFeed(CourseFeed):
     def items(self, subject):
         # A featured post that was unpublished since is left out, as everywhere else.
         features = (
-            DigestFeature.objects.filter(live("post__"))
+            DigestFeature.objects.filter(live_through(self, "post__"))
             .select_related("post__course")
             .annotate(author_display_name=_featured_author_name())
             .order_by("position", "pk")

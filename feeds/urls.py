@@ -2,7 +2,7 @@
 in place of /c/<course>/.
 
 /c/soviet-history/feed/atom/                          the course's posts
-/c/soviet-history/category/essays/feed/rss/           a category (tag/<slug>/, author/<username>/ alike)
+/c/soviet-history/category/essays/feed/rss/           a category (tag/<slug>/, author/<author slug>/ alike)
 /c/soviet-history/hall-of-fame/red-star/feed/atom/    an award type (hall-of-fame/feed/...: every award)
 /c/soviet-history/2026/3/9/the-thaw/comments/feed/atom/   a post's comments
 /c/soviet-history/comments/feed/atom/                 the course's comments
@@ -48,7 +48,7 @@ PAGES = [
     ("posts", ""),
     ("category", "category/<slug:slug>/"),
     ("tag", "tag/<slug:slug>/"),
-    ("author", "author/<str:username>/"),
+    ("author", "author/<str:author_slug>/"),
     ("hall-of-fame", "hall-of-fame/"),
     ("award", "hall-of-fame/<slug:slug>/"),
     ("post-comments", "<int:year>/<int:month>/<int:day>/<slug:slug>/comments/"),

@@ -18,8 +18,8 @@ from .feeds import KINDS, CourseCommentsFeed, CoursePostsFeed, DigestsFeed, Move
 from .models import FeedToken
 
 
-def _serve(request, *, course, kind, format, route_kwargs, **kwargs):
-    feed = KINDS[kind](course=course, format=format, feed_url=absolute(request.path))
+def _serve(request, *, course, kind, format, route_kwargs, members, **kwargs):
+    feed = KINDS[kind](course=course, format=format, feed_url=absolute(request.path), members=members)
     try:
         return feed(request, **kwargs)
     except Moved as moved:
@@ -43,8 +43,15 @@ def course_feed(request, course_slug, format, kind, **kwargs):
     member's browser; feed readers use the member's private link (private_feed).
     """
     course = permissions.readable_course_or_404(request.user, course_slug)
+    # A public course's feed is the same for everyone, and the world reads it: consenting authors only.
     response = _serve(
-        request, course=course, kind=kind, format=format, route_kwargs={"course_slug": course_slug}, **kwargs
+        request,
+        course=course,
+        kind=kind,
+        format=format,
+        route_kwargs={"course_slug": course_slug},
+        members=not course.is_public,
+        **kwargs,
     )
     return response if course.is_public else _keep_private(response)
 
@@ -61,6 +68,7 @@ def private_feed(request, token, format, kind, **kwargs):
         kind=kind,
         format=format,
         route_kwargs={"token": token},
+        members=True,
         **kwargs,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"  # the address is a secret: keep it out of search engines

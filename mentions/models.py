@@ -15,14 +15,18 @@ from posts.models import Post
 
 
 class MentionQuerySet(models.QuerySet):
-    def shown_on(self, post):
-        """The mentions of `post` that every reader of its page may see, newest first, in ONE query.
+    def shown_on(self, post, *, members: bool = True):
+        """The mentions of `post` that its page's readers may see, newest first, in ONE query.
 
         A linking post must be live, a linking comment approved and on a live
         post, both in the post's own course (which the reader of its page may
-        read). Nothing depends on who reads, so the list can be shared.
+        read). For readers who are not members (members=False) the posts must
+        also be public ones (consenting authors, issue 18). Nothing else depends
+        on who reads, so each of the two lists can be shared.
         """
-        live_here = Post.objects.published().filter(course_id=post.course_id)
+        live_here = (Post.objects.published() if members else Post.objects.public()).filter(
+            course_id=post.course_id
+        )
         from_live_post = Exists(live_here.filter(pk=OuterRef("source_post_id")))
         from_approved_comment = Exists(
             Comment.objects.approved()

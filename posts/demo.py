@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw
 from courses.demo import register
 
 from . import services
-from .images import clean_image
-from .models import Post
+from .images import clean_image, image_store
+from .models import Post, PostImage
 
 DATA = Path(__file__).parent / "demo_data"
 SEED_TITLE = "Soviet Prisoners Released . . . Not All Necessarily Free"
@@ -61,9 +61,18 @@ def _demo_image(kind: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{kind}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _image_markdown(author, kind, alt, caption, credit):
-    stored = services.image_store(uploader=author, cleaned=clean_image(_demo_image(kind)))
-    return f'![{alt}]({stored.file.url} "{caption} | {credit}")'
+def _image_markdown(author, kind, alt, caption, credit, source_title, source_url):
+    # The seed credits its images by hand ("... retrieved from: ..."); here they also carry
+    # their source, so the post ends with its "Image credits" (the licences are not stated).
+    details = {
+        "alt": alt,
+        "caption": caption,
+        "source_title": source_title,
+        "source_url": source_url,
+        "licence": PostImage.Licence.UNKNOWN,
+    }
+    stored = image_store(uploader=author, cleaned=clean_image(_demo_image(kind)), details=details)
+    return f'![{alt}]({stored.get_absolute_url()} "{caption} | {credit}")'
 
 
 @register
@@ -83,6 +92,8 @@ def seed(context):
                     "A wooden fence and barbed wire at the site of an old Gulag camp",
                     "Fence at the old Gulag",
                     "Gulag Image retrieved from: Seventeen Moments in Soviet History",
+                    "Seventeen Moments in Soviet History",
+                    "https://soviethistory.msu.edu/",
                 ),
                 khrushchev=_image_markdown(
                     author,
@@ -90,6 +101,8 @@ def seed(context):
                     "Portrait of Nikita Khrushchev",
                     "Nikita Khrushchev",
                     "Khrushchev Image retrieved from: Wikimedia Commons",
+                    "Wikimedia Commons",
+                    "https://commons.wikimedia.org/",
                 ),
             )
         )

@@ -2,13 +2,15 @@ from django.urls import path
 
 from core.page_cache import cache_anonymous_page
 
-from . import views
+from . import media, views
 
 app_name = "posts"
 
 urlpatterns = [
     path("write/preview/", views.markdown_preview, name="preview"),
     path("write/upload/", views.image_upload, name="upload"),
+    # Uploaded images, checked against who may read their post (posts/media.py).
+    path("media/<path:name>", media.image, name="image"),
     path("c/<slug:course_slug>/", cache_anonymous_page(views.FrontPageView.as_view()), name="front"),
     path("c/<slug:course_slug>/write/", views.post_write, name="write"),
     path("c/<slug:course_slug>/drafts/", views.DraftListView.as_view(), name="drafts"),
@@ -21,7 +23,7 @@ urlpatterns = [
     ),
     path("c/<slug:course_slug>/tag/<slug:slug>/", cache_anonymous_page(views.TagView.as_view()), name="tag"),
     path(
-        "c/<slug:course_slug>/author/<str:username>/",
+        "c/<slug:course_slug>/author/<str:author_slug>/",
         cache_anonymous_page(views.AuthorView.as_view()),
         name="author",
     ),

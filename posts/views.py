@@ -23,8 +23,15 @@ from courses import permissions
 from courses.models import Membership
 
 from . import editor, services
-from .forms import PostForm
-from .images import ImageRejected, clean_image, too_large_message
+from .forms import SCHEDULE, TOOLBAR, PostForm, course_time
+from .images import (
+    ImageDetailsForm,
+    ImageRejected,
+    clean_image,
+    image_store,
+    missing_source_warning,
+    too_large_message,
+)
 from .markdown import render_post_markdown
 from .models import Category, Post, Tag
 
@@ -61,9 +68,9 @@ class PostListView(CourseMixin, ListView):
     heading = None
 
     def get_queryset(self):
-        return self.filter_posts(Post.objects.published().filter(course=self.course).for_listing()).order_by(
-            "-published_at", "-pk"
-        )
+        # Members read every live post; others those of consenting authors (issue 18).
+        listed = Post.objects.listed_in(self.course, self.request.user)
+        return self.filter_posts(listed.for_listing()).order_by("-published_at", "-pk")
 
     def filter_posts(self, posts):
         return posts
@@ -101,15 +108,33 @@ class TagView(PostListView):
 
 
 class AuthorView(PostListView):
+    """A member's posts, at their author slug: the address never carries the username (issue 18).
+
+    Readers who are not members see only a member whose posts they may read
+    (an instructor, or a student who consents): anyone else is a 404 to them.
+    An old address by username redirects members, and is a 404 to everyone else.
+    """
+
     template_name = "posts/author.html"
 
+    def get(self, request, *args, **kwargs):
+        memberships = Membership.objects.filter(course=self.course)
+        self.author_membership = memberships.filter(author_slug=self.kwargs["author_slug"]).first()
+        if self.author_membership is None:
+            if permissions.is_member(request.user, self.course) or request.user.is_superuser:
+                by_username = memberships.filter(user__username=self.kwargs["author_slug"]).first()
+                if by_username is not None:
+                    by_username.course = self.course
+                    return redirect(by_username)
+            raise Http404("No such author.")
+        self.author_membership.course = self.course
+        member_reader = permissions.is_member(request.user, self.course) or request.user.is_superuser
+        if not member_reader and not self.author_membership.shown_to_world:
+            raise Http404("No such author.")
+        return super().get(request, *args, **kwargs)
+
     def filter_posts(self, posts):
-        self.author_membership = get_object_or_404(
-            Membership.objects.select_related("user"),
-            course=self.course,
-            user__username=self.kwargs["username"],
-        )
-        return posts.filter(author=self.author_membership.user)
+        return posts.filter(author_id=self.author_membership.user_id)
 
     def get_heading(self):
         return f"Posts by {self.author_membership.display_name}"
@@ -149,10 +174,17 @@ class DraftListView(CourseMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        drafts = Post.objects.drafts().filter(course=self.course)
+        # Posts scheduled for later are drafts to everyone else until their time: listed here too.
+        drafts = Post.objects.drafts_and_scheduled().filter(course=self.course)
         if not permissions.is_instructor(self.request.user, self.course):
             drafts = drafts.filter(author=self.request.user)
         return drafts.for_listing().order_by("-updated_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for post in context["posts"]:
+            post.scheduled_for = course_time(post.published_at, self.course) if post.is_scheduled else ""
+        return context
 
 
 class PostDetailView(CourseMixin, DetailView):
@@ -187,6 +219,8 @@ class PostDetailView(CourseMixin, DetailView):
         is_author = post.author_id == self.request.user.pk
         context["can_edit"] = is_author
         context["can_unpublish"] = post.is_published and (is_author or context["is_instructor"])
+        # Only its author and the instructors can read a post before its time.
+        context["scheduled_for"] = course_time(post.published_at, self.course) if post.is_scheduled else ""
         return context
 
 
@@ -205,6 +239,7 @@ def _member_or_refuse(request, course):
 def post_write(request, course_slug, slug=None):
     """Write a new post or edit one of your own. The draft is never lost on a refusal."""
     course = permissions.readable_course_or_404(request.user, course_slug)
+    permissions.refuse_if_archived(course)
     _member_or_refuse(request, course)
     post = None
     if slug is not None:
@@ -220,7 +255,11 @@ def post_write(request, course_slug, slug=None):
         and _within_rate_limit(request, form, "post-save")
         and _within_render_budget(request, form)
     ):
-        publish = request.POST.get("action") == "publish" or (post is not None and post.is_published)
+        action = request.POST.get("action")
+        is_live = post is not None and post.is_live
+        # A live post stays live; any other is published now, scheduled, or (back to) a draft.
+        publish = action == "publish" or is_live
+        publish_at = form.cleaned_data["publish_at"] if action == SCHEDULE and not is_live else None
         try:
             with _rendering_counted(request.user), cpu_time_limit(SAVE_CPU_SECONDS):
                 saved = services.post_save(
@@ -232,7 +271,11 @@ def post_write(request, course_slug, slug=None):
                     category=form.cleaned_data["category"],
                     tags_text=form.cleaned_data["tags_text"],
                     publish=publish,
+                    publish_at=publish_at,
+                    unschedule=action == "draft",
                 )
+        except services.ScheduleRefused as refusal:
+            form.add_error("publish_at", str(refusal))
         except services.PublishRefused as refusal:
             form.add_error("body", str(refusal))
         except CpuBudgetExceeded:
@@ -240,6 +283,14 @@ def post_write(request, course_slug, slug=None):
         else:
             for extension in editor.extensions():
                 extension.saved(form, saved, user=request.user)
+            if saved.is_published and (warning := missing_source_warning(saved)):
+                messages.warning(request, warning)  # a warning only: the post is published all the same
+            if saved.is_scheduled:
+                when = course_time(saved.published_at, course)
+                messages.success(
+                    request, f"Scheduled for {when}. Until then only you and your instructors can see it."
+                )
+                return redirect(saved)
             if saved.is_published:
                 messages.success(request, "Your post is published.")
                 return redirect(saved)
@@ -256,6 +307,8 @@ def post_write(request, course_slug, slug=None):
             "membership": permissions.membership_of(request.user, course),  # the course navigation
             "is_instructor": permissions.is_instructor(request.user, course),
             "editor_templates": [e.template_name for e in editor.extensions() if e.template_name],
+            "toolbar": TOOLBAR,
+            "scheduled_for": course_time(post.published_at, course) if post and post.is_scheduled else "",
         },
         status=status,
     )
@@ -309,6 +362,7 @@ def _within_rate_limit(request, form, scope) -> bool:
 @login_required
 def post_unpublish(request, course_slug, slug):
     course = permissions.readable_course_or_404(request.user, course_slug)
+    permissions.refuse_if_archived(course)
     post = get_object_or_404(Post.objects.visible_to(request.user), course=course, slug=slug)
     if post.author_id != request.user.pk and not permissions.is_instructor(request.user, course):
         raise PermissionDenied("You can unpublish only your own posts.")
@@ -359,11 +413,23 @@ def image_upload(request):
     if upload is None:
         message = upload_refusal(request) or "Choose an image file to upload."  # or why it was cut short
         return JsonResponse({"image": [message]}, status=400)
-    if not Membership.objects.filter(user=request.user).exists() and not request.user.is_superuser:
-        raise PermissionDenied("Only course members can upload images.")
+    # An archived course takes no new images: a member of archived courses only is refused.
+    writable = Membership.objects.filter(user=request.user, course__archived_at__isnull=True)
+    if not writable.exists() and not request.user.is_superuser:
+        raise PermissionDenied("Only members of a course that is not archived can upload images.")
+    details = None
+    if "alt" in request.POST:
+        # From the "Add an image" panel, with what the writer says about the image (a drop
+        # onto the text sends the file alone: its alt text is then written in the text).
+        details_form = ImageDetailsForm(request.POST)
+        if not details_form.is_valid():
+            return JsonResponse(details_form.errors, status=400)
+        details = details_form.cleaned_data
     try:
         cleaned = clean_image(upload)
     except ImageRejected as rejection:
         return JsonResponse({"image": [str(rejection)]}, status=400)
-    image = services.image_store(uploader=request.user, cleaned=cleaned)
-    return JsonResponse({"image_code": f"![]({image.file.url})", "image_url": image.file.url})
+    image = image_store(uploader=request.user, cleaned=cleaned, details=details)
+    # Addressed through the view that checks who reads it (posts/media.py), on any storage.
+    url = image.get_absolute_url()
+    return JsonResponse({"image_code": f"![]({url})", "image_url": url})

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from courses import permissions as course_permissions
 from courses.models import Membership
-from posts.models import Post
+from posts.models import FORMER_MEMBER, Post, reads_as_member
 
 from . import highlight, index
 from .backends import backend
@@ -85,9 +85,10 @@ def search(course, reader, query: Query | str, page: int = 1) -> Page:
     """The reader's page `page` of results for `query` in `course`.
 
     Only live posts of the course and approved comments on them are ever
-    found, the same for every reader who may read the course; a reader who
-    may not gets the 404 the course's own pages give. A page number past the
-    last gives the last page.
+    found; a reader who is not a member finds only what anyone may read (the
+    posts of consenting authors, issue 18: see audience()). A reader who may
+    not read the course gets the 404 its own pages give. A page number past
+    the last gives the last page.
     """
     if not course_permissions.can_read(reader, course):
         raise Http404("No such course.")
@@ -96,7 +97,7 @@ def search(course, reader, query: Query | str, page: int = 1) -> Page:
     if not query.searchable:
         return Page(query=query, results=[], count=0, number=1)
     engine = backend()
-    later = index.not_yet_live(course)
+    later = index.not_yet_live(course) if audience(course, reader) == "members" else index.not_public(course)
     number = max(1, page)
     total, hits = engine.page(
         course=course, later=later, query=query, offset=(number - 1) * PER_PAGE, limit=PER_PAGE
@@ -110,6 +111,11 @@ def search(course, reader, query: Query | str, page: int = 1) -> Page:
     if not total:
         return Page(query=query, results=[], count=0, number=1)
     return Page(query=query, results=_results(course, hits), count=total, number=number)
+
+
+def audience(course, reader) -> str:
+    """Which results a reader gets: "members" (every live post) or "world" (public ones); a cache key part."""
+    return "members" if reads_as_member(reader, course) else "world"
 
 
 def _results(course, hits) -> list[Result]:
@@ -134,10 +140,8 @@ def _results(course, hits) -> list[Result]:
         comment = entry.comment
         if comment is not None:
             comment.post = post
-            # No query for a commenter who has left the course: their account name.
-            comment.author_display_name = entry.comment_author_name or (
-                comment.author and comment.author.username
-            )
+            # No query for a commenter who has left the course: never their account name (issue 18).
+            comment.author_display_name = entry.comment_author_name or FORMER_MEMBER
             author = comment.author_name
         results.append(
             Result(

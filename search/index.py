@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from posts.markdown import plain_text
-from posts.models import Post, Tag
+from posts.models import Post, Tag, public
 
 from .backends import START, STOP, backend
 from .models import TAG_SEPARATOR, SearchEntry
@@ -85,6 +85,11 @@ def not_yet_live(course):
     """
     # Published and not live(): dated after now (a published post always has a date).
     return indexed_posts().filter(course=course, published_at__gt=timezone.now()).order_by().values("pk")
+
+
+def not_public(course):
+    """not_yet_live(), and the posts of authors who have not consented (issue 18): hidden from non-members."""
+    return indexed_posts().filter(course=course).exclude(public()).order_by().values("pk")
 
 
 def _post_row(*, pk, course_id, title, body_html, tag_names, memo=None) -> Row:

@@ -32,7 +32,8 @@ def _reader(request) -> str:
 
 
 def _results_html(request, course, query, number) -> str | None:
-    """The results section, the same for every reader of the course; None when nothing matched.
+    """The results section, the same for every reader of the course alike (members, or the world); None
+    when nothing matched.
 
     Kept under the course's version (core/cache.py), keyed by the terms as parsed,
     so "Amnesty" and "amnesty " share one copy. Searches that find nothing are not
@@ -46,7 +47,8 @@ def _results_html(request, course, query, number) -> str | None:
         return render_to_string("search/includes/_results.html", {"page": page, "query": query})
 
     key = hashlib.sha256(repr((query.terms, number)).encode()).hexdigest()[:32]
-    return cached_fragment(course.slug, f"search:{key}", render_section, keep_none=False)
+    audience = engine.audience(course, request.user)  # members find more than the world (issue 18)
+    return cached_fragment(course.slug, f"search:{audience}:{key}", render_section, keep_none=False)
 
 
 def results(request, course_slug):

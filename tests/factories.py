@@ -29,13 +29,30 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A student of a course. Students have given consent to publish (issue 18) unless consented=False:
+    tests of what the world reads say so; the consent tests (tests/privacy_consent/) make them without."""
+
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
+
+    class Params:
+        consented = True
 
     course = factory.SubFactory(CourseFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.STUDENT
     display_name = factory.LazyAttribute(lambda m: f"Display {m.user.username}")
+    publish_consent_at = factory.LazyAttribute(
+        lambda m: timezone.now() if m.consented and m.role == Membership.Role.STUDENT else None
+    )
+
+    @factory.post_generation
+    def consent_record(membership, create, extracted, **kwargs):
+        if create and membership.publish_consent_at is not None:
+            membership.publish_consents.create(
+                text=membership.course.consent_text, given_at=membership.publish_consent_at
+            )
 
 
 class InstructorFactory(MembershipFactory):
@@ -218,3 +235,38 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     recipient = factory.LazyAttribute(lambda n: n.post.author)
     kind = "comment_on_post"
     comment = factory.LazyAttribute(lambda n: CommentFactory(post=n.post))
+
+
+# --- privacy: consent to publish and author slugs (issue 18, consent part) ---
+
+
+def student_without_consent(course, **kwargs):
+    """A student of `course` who never gave consent to publish: their posts are for members only."""
+    return MembershipFactory(course=course, consented=False, **kwargs)
+
+
+def post_without_consent(course, **kwargs):
+    """A live post by a student of `course` who never gave consent."""
+    return PostFactory(course=course, author=student_without_consent(course).user, **kwargs)
+
+
+# --- revisions: saved versions of a post (issue 17, "Never lose a word" and "Revisions") ---
+
+
+def _next_revision_version(post):
+    newest = post.revisions.order_by("-version").values_list("version", flat=True).first()
+    return (newest or 0) + 1
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A saved version of a post, by its author: the post's own text, as its next version."""
+
+    class Meta:
+        model = "revisions.Revision"
+
+    post = factory.SubFactory(PostFactory)
+    version = factory.LazyAttribute(lambda r: _next_revision_version(r.post))
+    kind = "saved"
+    title = factory.LazyAttribute(lambda r: r.post.title)
+    body = factory.LazyAttribute(lambda r: r.post.body)
+    saved_by = factory.LazyAttribute(lambda r: r.post.author)

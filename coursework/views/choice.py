@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import permissions as course_permissions
-from posts.models import Post
+from posts.models import Post, consented, reads_as_member
 
 from .. import choice, weeks
 from ..choice import VoteRefused
@@ -51,7 +51,11 @@ def week_page(request, course_slug, week):
     start, end = weeks.bounds(course, week)
     close = choice.close_of(course, week)
     ended = weeks.has_ended(course, week, now)
-    posts = list(choice.week_posts(course, week))
+    # Readers who are not members see consenting authors' posts only (issue 18); the tally still
+    # counts every post, so the winners are the class's.
+    every_post = list(choice.week_posts(course, week).annotate(author_public=consented()))
+    member_reader = reads_as_member(request.user, course)
+    posts = [p for p in every_post if member_reader or p.author_public]
     my_vote = None
     if is_student:
         my_vote = (
@@ -59,7 +63,8 @@ def week_page(request, course_slug, week):
             .values_list("post", flat=True)
             .first()
         )
-    rows = choice.tally(course, week, posts) if close else []
+    rows = choice.tally(course, week, every_post) if close else []
+    rows = [row for row in rows if member_reader or row.post.author_public]
     # Over but not closed yet (`tick` closes it in a few minutes, if anyone voted).
     awaiting_close = ended and close is None and Vote.objects.filter(course=course, week=week).exists()
     this_week = weeks.week_of(course, now)
@@ -95,6 +100,7 @@ def week_page(request, course_slug, week):
 def vote(request, course_slug, week):
     """Vote for a post of the week (field "post": its id), or take the vote back (field "withdraw")."""
     course = course_permissions.readable_course_or_404(request.user, course_slug)
+    course_permissions.refuse_if_archived(course)
     week = _week_or_404(course, week)
     membership = course_permissions.membership_of(request.user, course)
     if membership is None:
@@ -128,6 +134,7 @@ def vote(request, course_slug, week):
 def close_early(request, course_slug, week):
     """An instructor closes the week's vote before its end: the count and the award happen now."""
     course = course_permissions.readable_course_or_404(request.user, course_slug)
+    course_permissions.refuse_if_archived(course)
     week = _week_or_404(course, week)
     if not course_permissions.is_instructor(request.user, course):
         raise VoteRefused("Only the course's instructors can close the vote early.")

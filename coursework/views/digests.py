@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from courses import permissions as course_permissions
+from posts.models import reads_as_member
 
 from .. import choice, digests, weeks
 from ..forms_digest import DigestForm
@@ -86,7 +87,7 @@ def digest_detail(request, course_slug, week):
         course,
         week=week,
         digest=digest,
-        contents=digests.digest_contents(course, week),
+        contents=digests.digest_contents(course, week, members=reads_as_member(request.user, course)),
         published_label=weeks.label(course, digest.published_at) if digest and digest.published_at else "",
         team=team,
         preview=digest is None or not digest.is_published,
@@ -98,6 +99,7 @@ def digest_detail(request, course_slug, week):
 def digest_edit(request, course_slug, week):
     """The editorial team writes the introduction, picks and orders featured posts, and publishes."""
     course = course_permissions.readable_course_or_404(request.user, course_slug)
+    course_permissions.refuse_if_archived(course)
     week = _week_or_404(course, week)
     digests.check_may_edit(request.user, course)
     digest = Digest.objects.filter(course=course, week=week).first()

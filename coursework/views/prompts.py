@@ -89,12 +89,15 @@ def prompt_detail(request, course_slug, slug):
     return _render_prompt(request, course, prompt)
 
 
-def _responses(course, prompt):
-    """The prompt's live responses, oldest first, each with its author's name in the course (one query)."""
+def _responses(course, prompt, reader):
+    """The prompt's live responses the reader may see, oldest first, with their authors' names (one query).
+
+    Readers who are not members see consenting authors' responses only (issue 18).
+    """
     names = Membership.objects.filter(course=course, user=OuterRef("author")).order_by()
     return list(
-        Post.objects.published()
-        .filter(course=course, prompt_response__prompt=prompt)
+        Post.objects.listed_in(course, reader)
+        .filter(prompt_response__prompt=prompt)
         .select_related("course", "author")
         .annotate(author_display_name=Subquery(names.values("display_name")[:1]))
         .defer("body", "body_html")
@@ -159,7 +162,7 @@ def _instructors_part(course, prompt, now, refused: AccommodationForm | None) ->
 
 def _render_prompt(request, course, prompt, *, refused: AccommodationForm | None = None, status=200):
     now = timezone.now()
-    responses = _responses(course, prompt)
+    responses = _responses(course, prompt, request.user)
     context = _course_context(
         request,
         course,
@@ -186,6 +189,7 @@ def accommodation_save(request, course_slug, slug):
     """Excuse one student, extend their due time (typed in the course's zone), or undo either."""
     course = permissions.readable_course_or_404(request.user, course_slug)
     prompt = _visible_prompt_or_404(request, course, slug)
+    permissions.refuse_if_archived(course)
     if not permissions.is_instructor(request.user, course):
         raise PermissionDenied("Only the course's instructors can excuse a student or extend a due time.")
     raw_member = request.POST.get("member", "")

@@ -53,7 +53,7 @@ def page_feeds(context) -> list[tuple[str, str, dict]]:
         own.append((TagFeed.title_for(course, tag), "tag", {"slug": tag.slug}))
     elif view_name == "posts:author" and (membership := context.get("author_membership")) is not None:
         own.append(
-            (AuthorFeed.title_for(course, membership), "author", {"username": membership.user.username})
+            (AuthorFeed.title_for(course, membership), "author", {"author_slug": membership.author_slug})
         )
     elif view_name == "awards:hall-of-fame":
         chosen = context.get("chosen")

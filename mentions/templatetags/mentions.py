@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from core.cache import cached_fragment
 from mentions.models import Mention
+from posts.models import FORMER_MEMBER, reads_as_member
 
 register = template.Library()
 
@@ -30,29 +31,33 @@ def _shown(mention, course) -> Shown:
         return Shown(source.get_absolute_url(), source.title, None, mention.shown_at)
     comment = mention.source_comment
     comment.post.course = course
-    if comment.is_guest:
-        name = comment.guest_name
-    else:
-        name = mention.commenter_display_name or comment.author.username
+    # A member's name in the course, never their username (issue 18).
+    name = comment.guest_name if comment.is_guest else mention.commenter_display_name or FORMER_MEMBER
     return Shown(comment.get_absolute_url(), comment.post.title, name, mention.shown_at)
 
 
-@register.simple_tag
-def mentioned_in(post):
+@register.simple_tag(takes_context=True)
+def mentioned_in(context, post):
     """The posts and comments linking to `post` that its readers may see, newest first.
 
-    The same for every reader of the page, so kept under the course's version
+    The same for every member, and for every other reader (issue 18: they see
+    consenting authors' posts only), so kept under the course's version
     (core.cache): a mention added or gone, a source unpublished or moderated,
-    a commenter renamed, each bumps it. One query when it must be rendered again.
+    a commenter renamed, a consent given or taken back, each bumps it. One
+    query when it must be rendered again.
     """
     course = post.course
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    members = user is not None and reads_as_member(user, course)
 
     def render():
-        mentions = list(Mention.objects.shown_on(post)[: MAX_SHOWN + 1])
+        mentions = list(Mention.objects.shown_on(post, members=members)[: MAX_SHOWN + 1])
         shown = [_shown(mention, course) for mention in mentions[:MAX_SHOWN]]
         return render_to_string(
             "mentions/includes/_mentioned_in.html",
             {"mentions": shown, "more": len(mentions) > MAX_SHOWN, "limit": MAX_SHOWN},
         )
 
-    return cached_fragment(course.slug, f"mentioned-in:{post.pk}", render)
+    audience = "members" if members else "world"
+    return cached_fragment(course.slug, f"mentioned-in:{audience}:{post.pk}", render)

@@ -65,7 +65,8 @@ def post_meta(post):
     """The <head> tags of a post page. The same for every reader: kept under the course's version."""
 
     def render():
-        if not (post.course.is_public and post.is_live):
+        # A post only members may read (its author does not consent, issue 18) is not for search engines.
+        if not (post.course.is_public and post.is_live and post.author_shown_to_world()):
             return NOINDEX
         url = absolute(post.get_absolute_url())
         description = _description(post.excerpt)

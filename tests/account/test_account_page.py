@@ -53,6 +53,7 @@ def test_the_page_shows_names_address_and_links(client, reader):
         "comments:notification-settings",
         "coursework:email-settings",
         "feeds:account",
+        "privacy:my-data",
     ):
         assert reverse(name) in links, name
 

@@ -124,8 +124,9 @@ def test_a_group_deleted_by_hand_comes_back_whole_on_the_next_grant():
     instructor_grant(user=user)
     assert user.has_perm("courses.change_course")
     assert user.has_perm("coursework.add_prompt")  # each app's own list, coursework's included
+    assert user.has_perm("lti.change_courselink")  # and the LMS link's (score weights, roster sync)
     assert (
-        Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(instructor_permissions()) == 39
+        Group.objects.get(name=INSTRUCTORS_GROUP).permissions.count() == len(instructor_permissions()) == 43
     )
 
 

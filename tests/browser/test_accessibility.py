@@ -75,6 +75,14 @@ def _write_with_error(page, course, post):
     page.get_by_text("Add alt text to every image before publishing").wait_for()
 
 
+def _draft_saved_message(page, course, post):
+    page.goto(reverse("posts:write", args=[course.slug]))
+    page.get_by_label("Title").fill("Notes for later")
+    page.locator("textarea.markdownx-editor").fill("A first paragraph, to finish next week.")
+    page.get_by_role("button", name="Save draft", exact=True).click()
+    expect(page.get_by_role("status").get_by_text("Draft saved.")).to_be_visible()
+
+
 def _go(name, **kwargs):
     return lambda page, course, post: page.goto(reverse(name, kwargs={"course_slug": course.slug, **kwargs}))
 
@@ -119,12 +127,11 @@ PAGES = {
         lambda page, course, post: page.goto(reverse("posts:write", args=[course.slug])),
     ),
     "write-page-with-error": ("student", _write_with_error),
+    "page-with-a-message": ("student", _draft_saved_message),
     "category-archive": (None, lambda page, course, post: page.goto(post.category.get_absolute_url())),
     "author-archive": (
         None,
-        lambda page, course, post: page.goto(
-            reverse("posts:author", args=[course.slug, post.author.username])
-        ),
+        lambda page, course, post: page.goto(post.author.memberships.get(course=course).get_absolute_url()),
     ),
     "login": (None, lambda page, course, post: page.goto(reverse("login"))),
     "sign-up": (None, lambda page, course, post: page.goto(reverse("courses:sign-up"))),

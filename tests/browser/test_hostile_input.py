@@ -31,7 +31,9 @@ COMMENT = """<script>alert("comment")</script> <b onmouseover=alert('hover')>hov
 ACTIVE_CONTENT = """() => {
   const found = [];
   for (const el of document.querySelectorAll("main *")) {
-    if (el.tagName === "SCRIPT" && !el.src) found.push("inline script");
+    // A JSON data block (Django's json_script, escaped) is data the browser never runs; any other
+    // inline script would be code.
+    if (el.tagName === "SCRIPT" && !el.src && el.type !== "application/json") found.push("inline script");
     if (["IFRAME", "OBJECT", "EMBED", "SVG"].includes(el.tagName.toUpperCase())) found.push(el.tagName);
     for (const attr of el.attributes) {
       if (attr.name.startsWith("on")) found.push(`${el.tagName} ${attr.name}`);

@@ -120,11 +120,9 @@ def test_an_unpublished_post_is_gone_for_anonymous_readers(client, post):
 
 
 def test_a_new_display_name_shows_on_the_next_request(client, post):
-    author_url = reverse(
-        "posts:author", kwargs={"course_slug": post.course.slug, "username": post.author.username}
-    )
-    cached_twice(client, author_url)
     membership = Membership.objects.get(course=post.course, user=post.author)
+    author_url = membership.get_absolute_url()
+    cached_twice(client, author_url)
     membership.display_name = "Comrade Pseudonym"
     membership.save()
     assert "Comrade Pseudonym" in client.get(author_url).content.decode()
@@ -311,13 +309,18 @@ def test_a_page_first_asked_for_with_a_stale_session_cookie_is_stored_with_all_i
         assert hit[header] == first[header], header
 
 
-def test_a_renamed_account_shows_its_new_name_where_it_has_no_display_name(client, course):
-    author = MembershipFactory(course=course, display_name="").user
+def test_a_member_without_a_display_name_shows_a_pseudonym_even_after_a_rename(client, course):
+    # Issue 18: a username is never shown in public, not even where a member gave no name.
+    membership = MembershipFactory(course=course, display_name="")
+    author = membership.user
     post = PostFactory(course=course, author=author)
-    assert author.username in cached_twice(client, post.get_absolute_url()).content.decode()
+    page = cached_twice(client, post.get_absolute_url()).content.decode()
+    assert membership.display_name.startswith("Student ") and membership.display_name in page
+    assert author.username not in page
     author.username = "renamed-by-the-admin"
     author.save()
-    assert "renamed-by-the-admin" in client.get(post.get_absolute_url()).content.decode()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "renamed-by-the-admin" not in page and membership.display_name in page
 
 
 def test_logging_in_leaves_the_course_cache_alone(client, post, student):

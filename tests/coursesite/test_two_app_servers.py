@@ -30,11 +30,15 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 SETUP = """
 from django.contrib.auth import get_user_model
+from courses import consent
 from courses.models import Course, Membership
 from posts import services
 user = get_user_model().objects.create_user("writer", "writer@example.edu", "a long enough passphrase")
 course = Course.objects.create(slug="history", title="History", moderate_first_comment=False)
-Membership.objects.create(course=course, user=user, display_name="Writer")
+membership = Membership.objects.create(course=course, user=user, display_name="Writer")
+# The writer consents to publishing: anonymous readers see the post (courses/consent.py).
+seen = consent.text_digest(course.consent_text)
+consent.consent_give(membership=membership, by=user, text_digest_seen=seen)
 post = services.post_save(
     post=None, course=course, author=user, title="Two servers", body="Text.", category=None, tags_text="",
     publish=True,

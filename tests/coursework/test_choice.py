@@ -292,3 +292,12 @@ def test_the_winners_post_page_shows_the_students_choice_banner(client, course, 
     assert "The class voted this post its Students&#x27; Choice for the week." in page.content.decode()
     hall = client.get(reverse("awards:hall-of-fame", kwargs={"course_slug": course.slug}))
     assert winner.title in hall.content.decode()
+
+
+def test_an_archived_course_s_open_vote_is_left_as_it_was(course):
+    votes_for(post_in_week(course), 1)
+    course.archived_at = datetime.datetime(2026, 11, 8, 12, 0, tzinfo=UTC)
+    course.save()
+    with time_machine.travel(datetime.datetime(2026, 11, 9, 0, 5, tzinfo=UTC), tick=False):
+        assert choice.run_due(datetime.datetime(2026, 11, 9, 0, 5, tzinfo=UTC)) == []
+    assert not ChoiceClose.objects.exists() and not Award.objects.exists()

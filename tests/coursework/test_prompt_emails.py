@@ -215,3 +215,13 @@ def test_the_two_email_settings_pages_link_to_each_other(db, client):
     comments_page = client.get(reverse("comments:notification-settings")).content.decode()
     assert f'href="{reverse("comments:notification-settings")}"' in week_page
     assert f'href="{settings_url()}"' in comments_page
+
+
+def test_nobody_hears_of_an_archived_course_s_prompt(
+    course, thaw, mailoutbox, django_capture_on_commit_callbacks
+):
+    course.archived_at = ny(8, 12)
+    course.save()
+    with time_machine.travel(ny(9, 9, 5), tick=False):
+        assert tick(ny(9, 9, 5), django_capture_on_commit_callbacks) == []
+    assert mailoutbox == []

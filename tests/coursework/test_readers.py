@@ -198,3 +198,12 @@ def test_readings_are_marked_done_by_an_approved_comment(course):
     assert [r.done for r in readers.readings(reader, WEEK)] == [False, False]
     CommentFactory(post=mine[0].post, author=reader.user)
     assert [r.done for r in readers.readings(reader, WEEK)] == [True, False]
+
+
+def test_an_archived_course_gives_no_readings(course):
+    for m in students(course, 3):
+        write(course, m)
+    course.archived_at = NOW
+    course.save()
+    assert readers.run_due(NOW) == []
+    assert given(course) == []

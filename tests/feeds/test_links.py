@@ -54,7 +54,7 @@ def test_a_page_links_its_own_feed_first_then_the_courses(client, course, catego
     url, kwargs = {
         "category": (category.get_absolute_url(), {"slug": "essays"}),
         "tag": (pages["tag"].get_absolute_url(), {"slug": "thaw"}),
-        "author": (pages["writer"].get_absolute_url(), {"username": pages["writer"].user.username}),
+        "author": (pages["writer"].get_absolute_url(), {"author_slug": pages["writer"].author_slug}),
         "post": (
             post.get_absolute_url(),
             {"year": date.year, "month": date.month, "day": date.day, "slug": post.slug},

@@ -85,7 +85,7 @@ def test_the_private_link_opens_the_feeds_of_the_courses_pages(closed_course, cl
     for kind, kwargs in [
         ("category", {"slug": "notes"}),
         ("tag", {"slug": "thaw"}),
-        ("author", {"username": closed_member.user.username}),
+        ("author", {"author_slug": closed_member.author_slug}),
         ("award", {"slug": award.award_type.slug}),
         ("post-comments", {"year": date.year, "month": date.month, "day": date.day, "slug": post.slug}),
     ]:

@@ -75,7 +75,7 @@ class Filled:
         return {
             "category": {"slug": "shared"},
             "tag": {"slug": "common"},
-            "author": {"username": self.author.user.username},
+            "author": {"author_slug": self.author.author_slug},
             "award": {"slug": "red-star"},
             "post-comments": {
                 "year": date.year,

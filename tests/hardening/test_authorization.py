@@ -10,19 +10,25 @@ login page, or 400 for a form that refused the empty input), "login" (sent to
 log in), "403", "404", "405".
 """
 
+import io
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from PIL import Image
 
 from account.services import email_change_token
 from comments.notifications import mute_token
 from courses.models import Invitation
 from coursework.weeks import week_of
+from lti.keys import key_create
+from posts.images import clean_image, image_store
 from posts.models import Tag
 from tests.factories import (
     AwardFactory,
@@ -38,13 +44,14 @@ from tests.factories import (
     NoticeFactory,
     PostFactory,
     PromptFactory,
+    RevisionFactory,
 )
 
 ACTORS = ["anonymous", "outsider", "student", "author", "editor", "instructor", "other_instructor"]
 
-# The admin has its own permission system, tested in tests/admin; static and
-# media files are not views of ours.
-SKIPPED_PREFIXES = ("admin/", "static/", "media/", "^media/", "^static/")
+# The admin has its own permission system, tested in tests/admin; static files (and media
+# files under DEBUG's own route) are not views of ours. Uploaded images are: posts:image.
+SKIPPED_PREFIXES = ("admin/", "static/", "^media/", "^static/")
 
 
 def _url_names():
@@ -87,8 +94,18 @@ class World:
         }
         self.category = CategoryFactory(course=self.course, name="Essays", slug="essays")
         self.tag = Tag.objects.create(course=self.course, name="Thaw", slug="thaw")
+        self.author_slug = author.author_slug  # author pages are addressed by it, never the username
         self.post = PostFactory(course=self.course, author=author.user, category=self.category)
         self.post.tags.add(self.tag)
+        # An image in the post, uploaded by its author: it belongs to the post (posts/images.py).
+        self.image = image_store(
+            uploader=author.user,
+            cleaned=clean_image(SimpleUploadedFile("fence.png", _png(), content_type="image/png")),
+            details={"alt": "A fence"},
+        )
+        self.post.body = f"![A fence]({self.image.get_absolute_url()})"
+        self.post.save()
+        self.revision = RevisionFactory(post=self.post)  # a saved version of it, to restore
         self.draft = PostFactory(course=self.course, author=author.user, status="draft", published_at=None)
         self.award_type = AwardTypeFactory(course=self.course)
         self.award = AwardFactory(
@@ -114,6 +131,19 @@ class World:
         )
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (120, 20, 20)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _world_for(url_name):
+    world = World()
+    if url_name.startswith("lti:"):
+        key_create()  # the tool's signing key (`manage.py lti_keys`): without it LTI pages are 503
+    return world
+
+
 def _kwargs(world):
     course = world.course.slug
     date = world.post.date_for_url
@@ -122,7 +152,7 @@ def _kwargs(world):
         "posts": {},
         "category": {"slug": world.category.slug},
         "tag": {"slug": world.tag.slug},
-        "author": {"username": author.username},
+        "author": {"author_slug": world.author_slug},
         "hall-of-fame": {},
         "award": {"slug": world.award_type.slug},
         "post-comments": {"year": date.year, "month": date.month, "day": date.day, "slug": world.post.slug},
@@ -148,7 +178,9 @@ def _kwargs(world):
         "posts:unpublish": {"course_slug": course, "slug": world.post.slug},
         "posts:category": {"course_slug": course, "slug": world.category.slug},
         "posts:tag": {"course_slug": course, "slug": world.tag.slug},
-        "posts:author": {"course_slug": course, "username": author.username},
+        "posts:author": {"course_slug": course, "author_slug": world.author_slug},
+        "courses:consent-give": {"course_slug": course},
+        "courses:consent-revoke": {"course_slug": course},
         "posts:archive-month": {"course_slug": course, "year": date.year, "month": date.month},
         "posts:detail": {
             "course_slug": course,
@@ -179,6 +211,20 @@ def _kwargs(world):
         "coursework:digests": {"course_slug": course},
         "coursework:digest": {"course_slug": course, "week": world.week.isoformat()},
         "coursework:digest-edit": {"course_slug": course, "week": world.week.isoformat()},
+        "posts:image": {"name": world.image.file.name},
+        "revisions:autosave-new": {"course_slug": course},
+        "revisions:autosave": {"course_slug": course, "slug": world.post.slug},
+        "revisions:list": {"course_slug": course, "slug": world.post.slug},
+        "revisions:diff": {"course_slug": course, "slug": world.post.slug},
+        "revisions:restore": {
+            "course_slug": course,
+            "slug": world.post.slug,
+            "revision_id": world.revision.pk,
+        },
+        "privacy:pseudonym": {"course_slug": course},
+        "privacy:withdraw": {"course_slug": course},
+        "privacy:course-archive": {"course_slug": course},
+        "privacy:static-site": {"course_slug": course},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(author.pk)),
             "token": default_token_generator.make_token(author),
@@ -247,6 +293,8 @@ TABLE = {
     "posts:author": (COURSE_PAGE, COURSE_PAGE_POST),
     "posts:archive-month": (COURSE_PAGE, COURSE_PAGE_POST),
     "posts:detail": (COURSE_PAGE, COURSE_PAGE_POST),
+    # An image of a members-only course's live post: its readers only (a 404 to anyone else).
+    "posts:image": (COURSE_PAGE, _row(*["405"] * 7)),
     "comments:notification-settings": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
     # The signed link is the proof: whoever holds it sees the confirmation page.
     "comments:mute": (PUBLIC_PAGE, PUBLIC_PAGE),
@@ -308,6 +356,38 @@ TABLE = {
     "account:whats-new": (LOGGED_IN_PAGE, _row("login", *["405"] * 6)),
     "account:notices-read": (_row(*["405"] * 7), LOGGED_IN_PAGE),
     "account:notice-open": (_row(*["405"] * 7), _row("login", "404", "ok", "404", "404", "404", "404")),
+    # The writing desk: members autosave a new post; a post's own autosave is its author's (400: the
+    # empty form has no version). Its revisions are the author's and the instructors' to read; only
+    # the author restores one (the others of the course cannot tell it exists).
+    "revisions:autosave-new": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
+    "revisions:autosave": (_row(*["405"] * 7), _row("login", "404", "403", "ok", "403", "403", "404")),
+    "revisions:list": (_row("login", "404", "404", "ok", "404", "ok", "404"), _row(*["405"] * 7)),
+    "revisions:diff": (_row("login", "404", "404", "ok", "404", "ok", "404"), _row(*["405"] * 7)),
+    "revisions:restore": (_row(*["405"] * 7), _row("login", "404", "404", "ok", "404", "403", "404")),
+    # Consent to publish is the student's own act: never an instructor's (and in this members-only
+    # course there is nothing to give: 403); revoking is always allowed.
+    "courses:consent-give": (_row(*["405"] * 7), _row("login", "404", "403", "403", "403", "403", "404")),
+    "courses:consent-revoke": (_row(*["405"] * 7), _row("login", "404", "ok", "ok", "ok", "403", "404")),
+    # A reader's own data: about the reader; a pseudonym and taking posts out of view are per course.
+    "privacy:my-data": (LOGGED_IN_PAGE, _row(*["405"] * 7)),
+    "privacy:my-data-download": (LOGGED_IN_PAGE, _row(*["405"] * 7)),
+    "privacy:pseudonym": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
+    "privacy:withdraw": (_row(*["405"] * 7), LOGIN_THEN_MEMBERS),
+    # Without the password, a 400 form that deletes nothing ("ok" here).
+    "privacy:account-delete": (LOGGED_IN_PAGE, LOGGED_IN_PAGE),
+    # The term's end: the course's instructors archive it and download it as a static site.
+    "privacy:course-archive": (
+        _row("login", "404", "403", "403", "403", "ok", "404"),
+        _row("login", "404", "403", "403", "403", "ok", "404"),
+    ),
+    "privacy:static-site": (_row("login", "404", "403", "403", "403", "ok", "404"), _row(*["405"] * 7)),
+    # The campus LMS: the platform posts the login and the launch cross-site, signed (CSRF_EXEMPT below);
+    # without a launch or a token they are 400 pages for everyone.
+    "lti:jwks": (PUBLIC_PAGE, _row(*["405"] * 7)),
+    "lti:login": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "lti:launch": (_row(*["405"] * 7), PUBLIC_PAGE),
+    "lti:link-course": (_row("login", *["405"] * 6), LOGGED_IN_PAGE),
+    "lti:deep-link": (_row("login", *["405"] * 6), LOGGED_IN_PAGE),
     # The load balancer's probe: anyone may read it (it names no one); it changes nothing.
     "ops:healthz": (PUBLIC_PAGE, _row(*["405"] * 7)),
 }
@@ -344,7 +424,7 @@ def _writes(queries) -> list[str]:
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("url_name", sorted(TABLE))
 def test_who_may_get_and_post(url_name, actor):
-    world = World()
+    world = _world_for(url_name)
     url = reverse(url_name, kwargs=_kwargs(world).get(url_name))
     expected_get, expected_post = TABLE[url_name]
     client = Client()
@@ -361,14 +441,19 @@ def test_who_may_get_and_post(url_name, actor):
     assert got == expected_post[actor], f"POST {url} as {actor}: {got}, expected {expected_post[actor]}"
 
 
-ACCEPTS_POST = sorted(name for name, (_, post) in TABLE.items() if "ok" in post.values())
+# The LMS posts these from its own site: the state cookie, the one-use nonce and the platform's
+# signature on the token stand in for the CSRF token (tests/lti/test_launch.py refuses each forgery).
+CSRF_EXEMPT = {"lti:login", "lti:launch"}
+ACCEPTS_POST = sorted(
+    name for name, (_, post) in TABLE.items() if "ok" in post.values() and name not in CSRF_EXEMPT
+)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ACCEPTS_POST)
 def test_every_state_change_needs_the_csrf_token(url_name):
     """As the most privileged actor the table allows, a POST without the token is refused."""
-    world = World()
+    world = _world_for(url_name)
     url = reverse(url_name, kwargs=_kwargs(world).get(url_name))
     _, expected_post = TABLE[url_name]
     allowed = [actor for actor in ACTORS if expected_post[actor] == "ok"]

@@ -59,7 +59,7 @@ class Course:
         if self.page == "tag":
             return self.tag.get_absolute_url()
         if self.page == "author":
-            return reverse("posts:author", kwargs={"course_slug": slug, "username": self.author.username})
+            return self.author.memberships.get(course=self.course).get_absolute_url()
         if self.page == "drafts":
             return reverse("posts:drafts", kwargs={"course_slug": slug})
         post = self.course.posts.order_by("-published_at").first()

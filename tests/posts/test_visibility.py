@@ -100,9 +100,7 @@ LIST_PAGES = {
     "front": lambda post: reverse("posts:front", kwargs={"course_slug": post.course.slug}),
     "category": lambda post: post.category.get_absolute_url(),
     "tag": lambda post: post.tags.get().get_absolute_url(),
-    "author": lambda post: reverse(
-        "posts:author", kwargs={"course_slug": post.course.slug, "username": post.author.username}
-    ),
+    "author": lambda post: post.author.memberships.get(course=post.course).get_absolute_url(),
     "month": lambda post: reverse(
         "posts:archive-month",
         kwargs={
