@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Course
+from posts.markdown import plain_text
 
 from . import services
 from .models import Comment, CommentRevision, NotificationPreference, membership_of_author
@@ -49,7 +50,8 @@ class CourseFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     course_path = "post__course"  # scoping: courses/admin_scoping.py (another course's comment is a 404)
-    list_display = ["excerpt", "course", "post", "author_display", "status", "created_at", "edited_at"]
+    # Fits 1280 px (long text wraps, edits are on the comment's page); the comment as readers see it.
+    list_display = ["excerpt", "course", "post_title", "author_display", "status", "created_at"]
     list_filter = ["status", CourseFilter, "created_at"]
     search_fields = ["body", "author__username", "author__email", "guest_name", "guest_email", "post__title"]
     date_hierarchy = "created_at"
@@ -100,7 +102,11 @@ class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        return Truncator(plain_text(comment.body_html)).chars(90)  # what readers see, not the Markdown
+
+    @admin.display(description="Post", ordering="post__title")
+    def post_title(self, comment):
+        return Truncator(comment.post.title).chars(40)
 
     @admin.display(description="Course", ordering="post__course__title")
     def course(self, comment):

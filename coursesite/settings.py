@@ -16,6 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Django's technical 404 (the URL list) under DEBUG only when asked for; otherwise our own 404 page.
+SHOW_DEBUG_404 = env.bool("DJANGO_DEBUG_404", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Inside CSP's: frame-ancestors names the LMS platforms on LTI pages and in LTI sessions.
     "lti.middleware.LtiFrameMiddleware",
+    # Last, so the page it renders has the user and messages: our 404 with DEBUG on (core/debug_404.py).
+    "core.debug_404.OwnNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "coursesite.urls"

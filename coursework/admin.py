@@ -33,6 +33,11 @@ from . import reports, weeks
 from .forms import AccommodationInlineForm, ParticipationForm, PromptAdminForm
 from .models import Accommodation, ChoiceClose, Prompt, Vote
 
+# Our name on the admin, set here where the admin is assembled.
+admin.site.site_header = "coursesite"
+admin.site.site_title = "coursesite"
+admin.site.index_title = "Your courses"
+
 
 @admin.register(Course)
 class CourseAdmin(courses_admin.CourseAdmin):

@@ -4,11 +4,9 @@ import datetime
 import io
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from comments.models import Comment
@@ -25,6 +23,8 @@ from tests.factories import (
 from tests.servers import missing
 from wordpress import exporter
 
+from .shared_fixtures import SHARED_WXR
+
 NS = {
     "wp": "http://wordpress.org/export/1.2/",
     "excerpt": "http://wordpress.org/export/1.2/excerpt/",
@@ -32,7 +32,6 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "wfw": "http://wellformedweb.org/CommentAPI/",
 }
-SHARED_WXR = Path(settings.BASE_DIR).parent / "shared" / "wxr"
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 SITE = "https://blog.example.edu"
 

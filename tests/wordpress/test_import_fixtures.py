@@ -19,7 +19,9 @@ from wordpress.importer import import_wxr
 from wordpress.models import ImportedItem
 from wordpress.wxr import WXRRefused
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "wxr"
+from .shared_fixtures import SHARED_WXR
+
+FIXTURES = SHARED_WXR
 FILES = sorted(FIXTURES.glob("*.xml")) if FIXTURES.is_dir() else []
 
 WP = re.compile(r"\{https?://wordpress\.org/export/\d+\.\d+/\}(.+)")
