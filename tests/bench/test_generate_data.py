@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q
 
 from awards.models import Award
 from comments.models import Comment
-from courses.models import Course, Membership
+from courses.models import Course, Membership, PublishConsent
 from coursework import weeks
 from coursework.models import ChoiceClose, Digest, Prompt, PromptResponse, Vote
 from posts.markdown import render_post_markdown
@@ -113,3 +113,18 @@ def test_the_term_has_its_weeks_prompts_votes_closes_and_digests():
         assert Award.objects.filter(
             award_type__slug="students-choice", post__published_at__gte=start, post__published_at__lt=end
         ).exists()
+
+
+@pytest.mark.django_db
+def test_data_from_before_consent_gets_it_and_visitors_read_the_same_posts(client):
+    generate(*TINY)
+    students = Membership.objects.filter(role=Membership.Role.STUDENT)
+    public_before = Post.objects.public().count()
+    assert public_before > 0
+    students.update(publish_consent_at=None)  # as generated before issue 18
+    PublishConsent.objects.all().delete()
+    assert Post.objects.public().count() < public_before
+    generate(*TINY)
+    assert not students.filter(publish_consent_at__isnull=True).exists()
+    assert PublishConsent.objects.count() == students.count()
+    assert Post.objects.public().count() == public_before

@@ -221,6 +221,12 @@ class Command(BaseCommand):
                     )
                     self._index()
                     return
+                students = Membership.objects.filter(course__in=existing, role=Membership.Role.STUDENT)
+                if not students.filter(publish_consent_at__isnull=False).exists():
+                    # Generated before consent to publish (issue 18): the students agree now, as a
+                    # fresh build's do, so visitors read the same posts.
+                    self._consent(students)
+                    return
                 self.stdout.write(
                     self.style.WARNING("Generated data is already here; nothing to do (--reset rebuilds it).")
                 )
@@ -238,6 +244,19 @@ class Command(BaseCommand):
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Generated {summary} in {seconds:.1f} s."))
         self._index()
+
+    def _consent(self, students):
+        self.stdout.write("Generated data is already here, from before consent to publish: giving it.")
+        with transaction.atomic():
+            given_at = timezone.now()
+            PublishConsent.objects.bulk_create(
+                [
+                    PublishConsent(membership_id=pk, text=DEFAULT_CONSENT_TEXT, given_at=given_at)
+                    for pk in students.values_list("pk", flat=True)
+                ],
+                batch_size=BATCH,
+            )
+            students.update(publish_consent_at=given_at)
 
     def _index(self):
         """The search index, rebuilt in bulk: the bulk inserts above sent no signals."""
