@@ -74,9 +74,7 @@ def main():
         "front": reverse("posts:front", kwargs={"course_slug": course.slug}),
         "post": seed.get_absolute_url(),
         "archive_page5": f"{archive}?page=5",
-        "author": reverse(
-            "posts:author", kwargs={"course_slug": course.slug, "username": prolific.user.username}
-        ),
+        "author": prolific.get_absolute_url(),  # by the membership's author slug, never the username
         "hall_of_fame": reverse("awards:hall-of-fame", kwargs={"course_slug": course.slug}),
         "digest": Digest.objects.filter(course=course, status=Digest.Status.PUBLISHED)
         .order_by("-week")
