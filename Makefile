@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make test TEST_WORKERS=` runs it in one process.
 TEST_WORKERS ?= -n auto
 
-.PHONY: run test lint format migrate demo screenshots clean bench
+.PHONY: run test lint format migrate demo screenshots clean bench messages
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The Russian catalogue (locale/ru): extract every marked string, list any without a translation,
+# compile. CI runs the same check (.ci/check-translations); it needs GNU gettext.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || apt-get install -y gettext || (apt-get update && apt-get install -y gettext)
+	.ci/check-translations
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import router, transaction
 from django.dispatch import receiver
+from django.utils import translation
 
 PIECE_SECONDS = 300  # and never past the course's next change by the clock (expires_at)
 _PROCESS_LOCAL_BACKENDS = (
@@ -266,7 +267,9 @@ def cached_fragment(course_slug: str, name: str, render, *, nbytes=len, keep_non
     """
     if not is_enabled():
         return render()
-    key = f"pagecache:fragment:{course_slug}:{name}"
+    # One copy per language: a part's words are in the reader's language.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"pagecache:fragment:{course_slug}:{language}:{name}"
     version = course_version(course_slug)
     stored = _local_copies.get(key, version)
     if stored is None:

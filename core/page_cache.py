@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from core.cache import (
     _local_copies,
@@ -76,9 +77,19 @@ def _page_key(request, match, course_slug: str, query: tuple) -> str:
 
     Built from the allowed host (validated, any case), the route's name and its
     converted arguments (so "/2014/03/" and "/2014/3/" are one page), and the
-    canonical query, so no spelling of an address makes a page of its own.
+    canonical query, so no spelling of an address makes a page of its own;
+    and the reader's language, found as LocaleMiddleware will find it (the
+    switcher's cookie, else Accept-Language), since this runs before it.
     """
-    route = (request.scheme, request.get_host().lower(), match.view_name, sorted(match.kwargs.items()), query)
+    language = translation.get_language_from_request(request)
+    route = (
+        request.scheme,
+        request.get_host().lower(),
+        language,
+        match.view_name,
+        sorted(match.kwargs.items()),
+        query,
+    )
     digest = hashlib.sha256(repr(route).encode()).hexdigest()
     return f"pagecache:page:{course_slug}:{digest}"
 

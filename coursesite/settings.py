@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # SameSite=None; Secure cookies for LTI paths and LTI-launched sessions only (the LMS's iframe).
     "lti.middleware.LtiCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: the switcher's cookie, else the browser's Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check reads the body: files only where a view takes them, forms in UTF-8.
     "core.request_body.RequestBodyMiddleware",
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang> and the switcher
                 "account.context_processors.reader",  # the navigation's unread count
             ],
         },
@@ -128,7 +131,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 
 def _code_fingerprint(root: Path = BASE_DIR) -> str:
-    """A short hash of the apps' code, migrations and templates: it changes with every release."""
+    """A short hash of the code, migrations, templates and translations: it changes with every release."""
     digest = hashlib.sha256()
     apps = (
         "core",
@@ -146,9 +149,9 @@ def _code_fingerprint(root: Path = BASE_DIR) -> str:
         "lti",
         "wordpress",
     )
-    for folder in ("coursesite", *apps, "templates"):
+    for folder in ("coursesite", *apps, "templates", "locale"):
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix in (".py", ".html", ".txt") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".html", ".txt", ".po") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -188,7 +191,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courses:list"
 LOGOUT_REDIRECT_URL = "courses:list"
 
-LANGUAGE_CODE = "en-us"
+# English and Russian (locale/); the language follows the browser, and the switcher's cookie after.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats (coursesite/formats/): English as always, Russian with the month in the genitive.
+FORMAT_MODULE_PATH = ["coursesite.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switcher's choice lasts a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -326,6 +336,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # A load balancer's health probe may speak plain HTTP to the app server.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from courses import admin_scoping
 from courses import views as course_views
@@ -35,6 +38,11 @@ urlpatterns = [
     path("", include("lti.urls")),  # the campus LMS link (LTI 1.3)
     path("", include("privacy.urls")),
     path("", include("ops.urls")),  # /healthz
+    # The language switcher sets only the reader's language cookie and keeps no state on the server,
+    # so it takes no CSRF token: a token in every page's footer would keep every page out of the cache.
+    path("language/", csrf_exempt(set_language), name="set-language"),
+    # Our scripts' strings in the reader's language (cache_page keeps one copy per language).
+    path("jsi18n/", cache_page(60 * 60)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     # For crawlers: public courses only (posts/sitemaps.py).
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),

@@ -388,6 +388,9 @@ TABLE = {
     "lti:launch": (_row(*["405"] * 7), PUBLIC_PAGE),
     "lti:link-course": (_row("login", *["405"] * 6), LOGGED_IN_PAGE),
     "lti:deep-link": (_row("login", *["405"] * 6), LOGGED_IN_PAGE),
+    # The reader's language: a cookie for anyone (no CSRF token: CSRF_EXEMPT), the scripts' strings too.
+    "set-language": (PUBLIC_PAGE, PUBLIC_PAGE),
+    "javascript-catalog": (PUBLIC_PAGE, _row(*["405"] * 7)),
     # The load balancer's probe: anyone may read it (it names no one); it changes nothing.
     "ops:healthz": (PUBLIC_PAGE, _row(*["405"] * 7)),
 }
@@ -443,7 +446,8 @@ def test_who_may_get_and_post(url_name, actor):
 
 # The LMS posts these from its own site: the state cookie, the one-use nonce and the platform's
 # signature on the token stand in for the CSRF token (tests/lti/test_launch.py refuses each forgery).
-CSRF_EXEMPT = {"lti:login", "lti:launch"}
+# The language switcher sets only the reader's own language cookie (coursesite/urls.py says why).
+CSRF_EXEMPT = {"lti:login", "lti:launch", "set-language"}
 ACCEPTS_POST = sorted(
     name for name, (_, post) in TABLE.items() if "ok" in post.values() and name not in CSRF_EXEMPT
 )
