@@ -7,6 +7,7 @@ from django.utils import timezone
 from courses.demo import register
 from courses.models import Membership
 from posts.demo import SEED_SLUG
+from posts.demo_texts import THAW_TITLE
 from posts.models import Post
 
 from . import services
@@ -14,7 +15,7 @@ from .models import Award, AwardType, EditorialTerm, Symbol
 
 # The seed's own sentence, word for word (its "red star" is lower-case, the type's name is not).
 SEED_BANNER = "This post was awarded a “red star” from the editorial team."
-SECOND_STAR_TITLE = "The Thaw in Print: Novy Mir and Its Readers"
+SECOND_STAR_TITLE = THAW_TITLE
 
 
 def _term(course, username, starts, ends):
@@ -24,9 +25,13 @@ def _term(course, username, starts, ends):
     )
 
 
-def _star(*, course, red_star, post, by, note):
+def _star(*, calendar, red_star, post, by, note, hours_after):
+    """A star the team gave some hours after the post went live (sooner if that is not past yet)."""
     if not Award.objects.active().filter(post=post, award_type=red_star).exists():
-        services.award_grant(post=post, award_type=red_star, by=by, note=note, notify=False)
+        award = services.award_grant(
+            post=post, award_type=red_star, by=by, note=note, note_public=True, notify=False
+        )
+        Award.objects.filter(pk=award.pk).update(given_at=calendar.after(post.published_at, [hours_after])[0])
 
 
 @register
@@ -53,18 +58,23 @@ def seed(context):
 
     seed_post = Post.objects.select_related("course").get(course=course, slug=SEED_SLUG)
     _star(
-        course=course,
+        calendar=context.calendar,
         red_star=red_star,
         post=seed_post,
         by=users["nelson"],
         note="A careful reading of the amnesty decree beside Freeze: who was freed, and who was not.",
+        hours_after=20,
     )
     thaw = Post.objects.select_related("course").filter(course=course, title=SECOND_STAR_TITLE).first()
     if thaw is not None:
         _star(
-            course=course,
+            calendar=context.calendar,
             red_star=red_star,
             post=thaw,
             by=users["dmorozov"],
-            note="Novy Mir's letters page brings the Thaw to life.",
+            note=(
+                "“So it can be said”: readers' letters to Novy Mir show what the Thaw meant "
+                "to those who lived it."
+            ),
+            hours_after=30,
         )

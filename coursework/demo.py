@@ -1,7 +1,8 @@
 """The demo's week: prompts in the seed's spirit, a late response, votes, a closed week, a digest.
 
-Dates follow the posts demo (posts dated from today backwards), laid on the
-course's weeks in its own zone, America/New_York (the seed course's campus):
+Dates follow the posts demo (posts laid on the course's weeks, up to today), in
+the course's own zone, America/New_York (the seed course's campus), and pass
+through the demo calendar's `fit`, so they stay inside the current term:
 - this week's prompt, "De-Stalinization and the Thaw", is open; the seed post
   answers it on time; students are asked to comment on two classmates' posts;
 - last week's prompt has an on-time and a late response and an excused student;
@@ -12,24 +13,28 @@ course's weeks in its own zone, America/New_York (the seed course's campus):
 """
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
 from awards.models import Award, AwardType
 from awards.services import award_grant
 from comments.demo import HELD_POST_TITLE, THREAD_POST_TITLE
-from comments.models import Comment
-from comments.services import recount
 from courses.demo import register
 from courses.models import Membership
-from posts.demo import SEED_SLUG
+from posts.demo import LAST_WEEKS_PROMPT, SEED_SLUG, THIS_WEEKS_PROMPT_OPENS, TWO_WEEKS_AGO_PROMPT
+from posts.demo_texts import (
+    GULAG_MEMOIR_TITLE,
+    HOUSING_TITLE,
+    SAMIZDAT_TITLE,
+    SECRET_SPEECH_TITLE,
+    SPUTNIK_TITLE,
+    THAW_TITLE,
+    VIRGIN_LANDS_TITLE,
+)
 from posts.models import Post
 
 from . import choice, weeks
 from .models import Accommodation, ChoiceClose, Digest, DigestFeature, Prompt, PromptResponse, Vote
-
-ZONE = "America/New_York"
 
 THAW = (
     "de-stalinization-and-the-thaw",
@@ -58,17 +63,13 @@ CUBA = (
     "Thirteen days in October 1962, read through Soviet newspapers.",
 )
 
-# Comrades' Corner needs a discussion: classmates answer last week's posts.
-LAST_WEEK_COMMENTS = [
-    ("kpeters", "The ration figures you found are striking. Did the letters say how long the queues were?"),
-    ("rkw15", "I had not thought about the rockets as something people felt proud of at home."),
-    ("caitlin", "Your ending made me go back to the source: great close reading."),
-    ("jslattery", "Check the 1958 figures too; they tell a different story."),
-]
-
 
 def _at(course, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=course.tz)
+
+
+def _day(course, today, days, hour, minute=0):
+    return _at(course, today + datetime.timedelta(days=days), hour, minute)
 
 
 def _prompt(course, spec, *, opens_at, due_at, by, comments_required=0, comments_due_at=None):
@@ -110,20 +111,21 @@ def _week_posts(course, week):
 def seed(context):
     course = context.course
     users = context.users
-    if course.time_zone != ZONE and ZONE in zoneinfo.available_timezones():
-        course.time_zone = ZONE
-        course.save(update_fields=["time_zone"])
+    fit = context.calendar.fit
     nelson = users["nelson"]
-    now = timezone.now()
+    now = context.calendar.now
     today = weeks.local(course, now).date()
     this_week = weeks.week_of(course, now)
     last_week = this_week - weeks.ONE_WEEK
+
+    def post(title):
+        return Post.objects.filter(course=course, title=title).first()
 
     # This week's prompt: opened five days ago, due in two days at 23:59, comments three days later.
     thaw = _prompt(
         course,
         THAW,
-        opens_at=_at(course, today - datetime.timedelta(days=5), 9),
+        opens_at=fit(_day(course, today, *THIS_WEEKS_PROMPT_OPENS)),
         due_at=_at(course, today + datetime.timedelta(days=2), 23, 59),
         comments_required=2,
         comments_due_at=_at(course, today + datetime.timedelta(days=5), 23, 59),
@@ -131,22 +133,20 @@ def seed(context):
     )
     seed_post = Post.objects.get(course=course, slug=SEED_SLUG)
     _answers(thaw, seed_post)
-    _answers(thaw, Post.objects.filter(course=course, title__startswith="The Thaw in Print").first())
+    _answers(thaw, post(THAW_TITLE))
 
-    # Last week's prompt, due a week ago: one response on time, one a day late, one student excused.
+    # Last week's prompt, due a week ago: two responses on time, one a day late, one student excused.
+    opens, due = LAST_WEEKS_PROMPT
     khrushchev = _prompt(
         course,
         KHRUSHCHEV,
-        opens_at=_at(course, today - datetime.timedelta(days=12), 9),
-        due_at=_at(course, today - datetime.timedelta(days=7), 23, 59),
+        opens_at=fit(_day(course, today, *opens)),
+        due_at=fit(_day(course, today, *due)),
         by=nelson,
     )
-    _answers(
-        khrushchev, Post.objects.filter(course=course, title__startswith="Sputnik and the Space").first()
-    )
-    _answers(
-        khrushchev, Post.objects.filter(course=course, title__startswith="Virgin Lands:").first()
-    )  # late
+    _answers(khrushchev, post(SPUTNIK_TITLE))
+    _answers(khrushchev, post(HOUSING_TITLE))
+    _answers(khrushchev, post(VIRGIN_LANDS_TITLE))  # late
     dima = Membership.objects.get(course=course, user=users["dmorozov"])
     Accommodation.objects.update_or_create(
         prompt=khrushchev,
@@ -154,14 +154,15 @@ def seed(context):
         defaults={"excused": True, "reason": "At the Moscow archive that week.", "granted_by": nelson},
     )
 
+    opens, due = TWO_WEEKS_AGO_PROMPT
     succession = _prompt(
         course,
         SUCCESSION,
-        opens_at=_at(course, today - datetime.timedelta(days=20), 9),
-        due_at=_at(course, today - datetime.timedelta(days=14), 23, 59),
+        opens_at=fit(_day(course, today, *opens)),
+        due_at=fit(_day(course, today, *due)),
         by=nelson,
     )
-    _answers(succession, Post.objects.filter(course=course, title__startswith="Communal Apartments").first())
+    _answers(succession, post(GULAG_MEMOIR_TITLE))
 
     next_monday = this_week + weeks.ONE_WEEK
     _prompt(
@@ -182,26 +183,13 @@ def _last_week(context, course, week):
     posts = _week_posts(course, week)
     if len(posts) < 2:
         return
+    calendar = context.calendar
     start, end = weeks.bounds(course, week)
-    # The comments demo's posts keep exactly their own discussion; the others get this one.
+    # The class's favourite is a post the comments demo gave a conversation (the housing post), so
+    # Comrades' Corner and the star agree; the thread and held-comment posts are runners-up.
     others = [p for p in posts if p.slug != SEED_SLUG and p.title not in (THREAD_POST_TITLE, HELD_POST_TITLE)]
     favourite = others[0] if others else posts[0]
     runner_up = next(p for p in posts if p != favourite)
-    discussed = others[:2]
-    for n, (username, body) in enumerate(LAST_WEEK_COMMENTS if discussed else []):
-        target = discussed[n % len(discussed)]
-        if users[username].pk == target.author_id:
-            continue
-        if not Comment.objects.filter(post=target, author=users[username], body=body).exists():
-            comment = Comment.objects.create(
-                post=target, author=users[username], body=body, status=Comment.Status.APPROVED
-            )
-            at = min(
-                target.published_at + datetime.timedelta(hours=4 + n), end - datetime.timedelta(minutes=5)
-            )
-            Comment.objects.filter(pk=comment.pk).update(created_at=at)
-    for post in discussed:
-        recount(post=post)
 
     for member in Membership.objects.students().filter(course=course):
         # Most of the class picks the favourite; nobody votes for their own post.
@@ -210,6 +198,10 @@ def _last_week(context, course, week):
             Vote.objects.update_or_create(course=course, week=week, voter=member, defaults={"post": chosen})
     if not ChoiceClose.objects.filter(course=course, week=week).exists():
         choice.close_week(course=course, week=week, closed_by=None, now=end, notify=False)
+        # Given when the week closed, as the tick would have (the service dates it now).
+        Award.objects.active().filter(
+            award_type__course=course, award_type__slug=choice.STUDENTS_CHOICE_SLUG, post__in=posts
+        ).update(given_at=end)
 
     red_star = AwardType.objects.filter(course=course, slug="red-star").first()
     if (
@@ -224,22 +216,24 @@ def _last_week(context, course, week):
             note_public=True,
             notify=False,
         )
-    # Given within the week it crowns, as the team would have (the awards demo dates its stars today).
-    Award.objects.active().filter(post=favourite, award_type=red_star).update(
-        given_at=end - datetime.timedelta(hours=2)
+    # Given within the week it crowns, as the team would have, and after the post.
+    given_at = max(
+        calendar.fit(end - datetime.timedelta(hours=2)), calendar.after(favourite.published_at, [2])[0]
     )
+    Award.objects.active().filter(post=favourite, award_type=red_star).update(given_at=given_at)
 
     digest, _ = Digest.objects.update_or_create(
         course=course,
         week=week,
         defaults={
             "introduction": (
-                "Welcome to this week's digest. Khrushchev's campaigns filled your posts: "
-                "rockets, corn and kitchens. Read the red star below, and answer a classmate "
-                "whose post is still waiting for a response."
+                "Welcome to last week's digest. Khrushchev's promises filled your posts: a flat "
+                "of one's own, rockets, and wheat on the steppe. Read the red star below, then "
+                "answer a classmate whose post is still waiting for a response."
             ),
             "status": Digest.Status.PUBLISHED,
-            "published_at": end + datetime.timedelta(days=2, hours=10),
+            # The Wednesday after the week, or earlier if that has not come yet: never in the future.
+            "published_at": min(end + datetime.timedelta(days=2, hours=10), calendar.after(end, [58])[0]),
             "published_by": users["nelson"],
         },
     )
@@ -247,9 +241,9 @@ def _last_week(context, course, week):
         DigestFeature.objects.update_or_create(digest=digest, post=post, defaults={"position": position})
 
 
-# Early in the week (a Monday morning) the posts demo's dates leave this week empty:
-# these two are moved into it, so there is always something to vote for.
-MOVED_INTO_THIS_WEEK = ("The Anti-Party Group of 1957", "Letters Home from the Virgin Lands")
+# This week holds four posts; early in a term, when the calendar squeezes the weeks together, it
+# may not: these two are moved into it, so there is always something to vote for.
+MOVED_INTO_THIS_WEEK = (SECRET_SPEECH_TITLE, SAMIZDAT_TITLE)
 
 
 def _this_weeks_votes(context, course, week):
@@ -257,7 +251,7 @@ def _this_weeks_votes(context, course, week):
     posts = _week_posts(course, week)
     if len(posts) < 3:
         start = weeks.bounds(course, week)[0]
-        elapsed = timezone.now() - start
+        elapsed = context.calendar.now - start
         for n, title in enumerate(MOVED_INTO_THIS_WEEK, start=1):
             Post.objects.filter(course=course, title=title).update(published_at=start + elapsed * n / 3)
         posts = _week_posts(course, week)

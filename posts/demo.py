@@ -1,150 +1,226 @@
-"""The demo's posts: the seed post with its two images and sources, and a lived-in front page."""
+"""The demo's posts: the seed post with its two photographs and sources, and a term of classmates' posts.
+
+Posts are laid on the course's weeks, the syllabus running forward in time:
+the Civil War seven weeks ago, the Thaw this week. This week's and last
+week's posts are placed around the prompts the coursework demo writes (the
+seed post answers this week's on time; "Virgin Lands" answers last week's a
+day late), all through the calendar's `fit`, so they stay in the term.
+"""
 
 import datetime
-import io
+import functools
+import secrets
 from pathlib import Path
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image, ImageDraw
+from django.core.files.base import ContentFile
 
 from courses.demo import register
+from posts.demo_texts import POSTS, VIRGIN_LANDS_TITLE, DemoImage
 
 from . import services
-from .images import clean_image, image_store
+from .demo_images import HEIGHT, WIDTH, archival_photograph
+from .images import CleanImage, image_store
 from .models import Post, PostImage
 
 DATA = Path(__file__).parent / "demo_data"
 SEED_TITLE = "Soviet Prisoners Released . . . Not All Necessarily Free"
 SEED_SLUG = "soviet-prisoners-released-not-all-necessarily-free"
 
-OTHER_POSTS = [
-    ("caitlin", "The Thaw in Print: Novy Mir and Its Readers", "Culture", "thaw, literature"),
-    ("cpurvis2", "Virgin Lands: Khrushchev's Great Gamble", "Economy", "agriculture, Khrushchev"),
-    ("rkw15", "Sputnik and the Space Race at Home", "Science", "space, propaganda"),
-    ("jslattery", "Women's Work in the Postwar Factory", "Society", "women, labour"),
-    ("dmorozov", "The 1957 Youth Festival: Moscow Opens Its Doors", "Culture", "youth, festival"),
-    ("caitlin", "Communal Apartments and the Khrushchevka", "Society", "housing"),
-    ("cpurvis2", "The Hungarian Uprising Seen from Moscow", "Politics", "Hungary, 1956"),
-    ("rkw15", "Corn, Corn Everywhere", "Economy", "agriculture"),
-    ("jslattery", "Doctor Zhivago and the Nobel Prize Affair", "Culture", "Pasternak, literature"),
-    ("dmorozov", "The Anti-Party Group of 1957", "Politics", "Khrushchev, Molotov"),
-    ("kpeters", "Letters Home from the Virgin Lands", "Society", "letters, agriculture"),
-    ("caitlin", "Kitchen Debate: Consumer Goods as Cold War Weapons", "Politics", "Nixon, consumer goods"),
-]
+# The seed credits its two images by hand ("... retrieved from: ..."): the captions and credits
+# are its own words; the alt text says what a reader would see.
+SEED_IMAGES = {
+    "fence": (
+        DemoImage(
+            scene="fence",
+            alt=(
+                "A line of wooden fence posts strung with barbed wire runs across open ground toward a "
+                "camp watchtower, with a row of birches on the horizon."
+            ),
+            caption="Fence at the old Gulag",
+            credit="Gulag Image retrieved from: Seventeen Moments in Soviet History",
+        ),
+        "Seventeen Moments in Soviet History",
+        "https://soviethistory.msu.edu/",
+    ),
+    "khrushchev": (
+        DemoImage(
+            scene="portrait",
+            alt=(
+                "A studio portrait of Nikita Khrushchev: a heavy-set, bald man in a dark suit, white "
+                "shirt and tie, lit from the left against a plain backdrop."
+            ),
+            caption="Nikita Khrushchev",
+            credit="Khrushchev Image retrieved from: Wikimedia Commons",
+        ),
+        "Wikimedia Commons",
+        "https://commons.wikimedia.org/",
+    ),
+}
+# The classmates' pictures are our own drawings: their source is the demo, free for any use.
+DEMO_IMAGE_SOURCE = ("Drawn for the coursesite demo", "", PostImage.Licence.PUBLIC_DOMAIN)
 
-FILLER = (
-    "This week's primary source shows how ordinary people lived through the change. "
-    "The document is short, but its choice of words says a great deal about what the "
-    "authorities hoped readers would believe.\n\n"
-    "Reading it beside Freeze's chapter[^1], I noticed how often the official line and "
-    "private letters disagree. What do you make of the ending?\n\n"
-    "[^1]: Gregory Freeze, *Russia: A History*, chapter 12."
-)
-
-
-def _demo_image(kind: str) -> SimpleUploadedFile:
-    """A drawn stand-in for the seed's photographs (a fence, a portrait)."""
-    im = Image.new("RGB", (900, 560), (214, 210, 200))
-    draw = ImageDraw.Draw(im)
-    if kind == "fence":
-        draw.rectangle((0, 380, 900, 560), fill=(120, 112, 98))
-        for x in range(20, 900, 60):
-            draw.rectangle((x, 120, x + 12, 470), fill=(70, 62, 52))
-        for y in (150, 230, 310, 390):
-            draw.line((0, y, 900, y + 8), fill=(40, 40, 40), width=3)
-    else:
-        draw.ellipse((330, 90, 570, 350), fill=(190, 160, 140))
-        draw.rectangle((270, 350, 630, 560), fill=(50, 50, 60))
-    out = io.BytesIO()
-    im.save(out, "JPEG", quality=80)
-    return SimpleUploadedFile(f"{kind}.jpg", out.getvalue(), content_type="image/jpeg")
+# When this week's and last week's prompts open and fall due, as coursework/demo.py sets them.
+THIS_WEEKS_PROMPT_OPENS = (-5, 9)  # (days from today, hour)
+LAST_WEEKS_PROMPT = ((-12, 9), (-7, 23, 59))
+TWO_WEEKS_AGO_PROMPT = ((-20, 9), (-14, 23, 59))
 
 
-def _image_markdown(author, kind, alt, caption, credit, source_title, source_url):
-    # The seed credits its images by hand ("... retrieved from: ..."); here they also carry
-    # their source, so the post ends with its "Image credits" (the licences are not stated).
+@functools.lru_cache(maxsize=32)
+def _photograph(scene: str) -> bytes:
+    # The same scene always gives the same picture, so a process seeding many times draws it once.
+    return archival_photograph(scene, seed="coursesite-demo")
+
+
+def _image_markdown(author, image: DemoImage, source_title: str, source_url: str, licence: str) -> str:
+    # The credit is in the figure's caption (the Markdown title), as the seed wrote it.
     details = {
-        "alt": alt,
-        "caption": caption,
+        "alt": image.alt,
+        "caption": image.caption,
         "source_title": source_title,
         "source_url": source_url,
-        "licence": PostImage.Licence.UNKNOWN,
+        "licence": licence,
     }
-    stored = image_store(uploader=author, cleaned=clean_image(_demo_image(kind)), details=details)
-    return f'![{alt}]({stored.get_absolute_url()} "{caption} | {credit}")'
+    # Our own drawing, with no metadata: stored as drawn (clean_image would re-encode it larger).
+    content = ContentFile(_photograph(image.scene), name=f"{secrets.token_urlsafe(16)}.jpg")
+    cleaned = CleanImage(content=content, width=WIDTH, height=HEIGHT, format="JPEG")
+    stored = image_store(uploader=author, cleaned=cleaned, details=details)
+    return f'![{image.alt}]({stored.get_absolute_url()} "{image.caption} | {image.credit}")'
 
 
-@register
-def seed(context):
+class Schedule:
+    """When each post went live: on the course's weeks, in the course's zone, inside the term."""
+
+    def __init__(self, calendar):
+        self.calendar = calendar
+        self.now = calendar.now
+        local_now = self.now.astimezone(calendar.tz)
+        self.today = local_now.date()
+        self.monday = self._at(self.today - datetime.timedelta(days=self.today.weekday()), 0)
+        self.rng = calendar.random("posts")
+
+    def _at(self, day, hour, minute=0):
+        return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=self.calendar.tz)
+
+    def day(self, days, hour, minute=0):
+        return self._at(self.today + datetime.timedelta(days=days), hour, minute)
+
+    @staticmethod
+    def between(start, end, fraction):
+        return start + (end - start) * fraction
+
+    def this_week(self, fraction):
+        """Since this week's prompt opened (or the week began), before now."""
+        start = max(self.monday, self.day(*THIS_WEEKS_PROMPT_OPENS))
+        return self.between(start, self.now, fraction)
+
+    def last_week_on_time(self, fraction):
+        opens, due = LAST_WEEKS_PROMPT
+        start = max(self.monday - datetime.timedelta(weeks=1), self.day(*opens))
+        return self.between(start, self.day(*due), fraction)
+
+    def last_week_late(self):
+        return self.day(*LAST_WEEKS_PROMPT[1]) + datetime.timedelta(hours=26)
+
+    def two_weeks_ago(self):
+        opens, due = TWO_WEEKS_AGO_PROMPT
+        start = max(self.monday - datetime.timedelta(weeks=2), self.day(*opens))
+        return self.between(start, self.day(*due), 0.6)
+
+    def weeks_ago(self, weeks):
+        """A weekday evening or afternoon of an older week."""
+        start = self.monday - datetime.timedelta(weeks=weeks)
+        return start + datetime.timedelta(
+            days=self.rng.randint(0, 4), hours=self.rng.randint(11, 22), minutes=self.rng.randint(0, 59)
+        )
+
+    def published_at(self, post, order_in_week):
+        if post.weeks_ago == 0:
+            when = self.this_week(0.15 + 0.2 * order_in_week)
+        elif post.title == VIRGIN_LANDS_TITLE:
+            when = self.last_week_late()
+        elif post.weeks_ago == 1:
+            when = self.last_week_on_time(0.3 + 0.35 * order_in_week)
+        elif post.weeks_ago == 2:
+            when = self.two_weeks_ago()
+        else:
+            when = self.weeks_ago(post.weeks_ago)
+        return self.calendar.fit(when)
+
+    def seed_published_at(self):
+        # The newest post on the front page: written last for this week's prompt.
+        return self.calendar.fit(self.this_week(0.85))
+
+
+def _seed_post(context, schedule):
     course = context.course
-    users = context.users
-    now = timezone.now()
-    if not Post.objects.filter(course=course, slug=SEED_SLUG).exists():
-        author = users["kpeters"]
-        body = (
-            (DATA / "seed_post.md")
-            .read_text(encoding="utf-8")
-            .format(
-                fence=_image_markdown(
-                    author,
-                    "fence",
-                    "A wooden fence and barbed wire at the site of an old Gulag camp",
-                    "Fence at the old Gulag",
-                    "Gulag Image retrieved from: Seventeen Moments in Soviet History",
-                    "Seventeen Moments in Soviet History",
-                    "https://soviethistory.msu.edu/",
-                ),
-                khrushchev=_image_markdown(
-                    author,
-                    "portrait",
-                    "Portrait of Nikita Khrushchev",
-                    "Nikita Khrushchev",
-                    "Khrushchev Image retrieved from: Wikimedia Commons",
-                    "Wikimedia Commons",
-                    "https://commons.wikimedia.org/",
-                ),
-            )
+    if Post.objects.filter(course=course, slug=SEED_SLUG).exists():
+        return
+    author = context.users["kpeters"]
+    figures = {
+        # The seed does not say under what licence it used its pictures.
+        name: _image_markdown(author, image, source_title, source_url, PostImage.Licence.UNKNOWN)
+        for name, (image, source_title, source_url) in SEED_IMAGES.items()
+    }
+    body = (DATA / "seed_post.md").read_text(encoding="utf-8").format(**figures)
+    post = services.post_save(
+        course=course, author=author, title=SEED_TITLE, body=body, category=None, publish=True
+    )
+    Post.objects.filter(pk=post.pk).update(published_at=schedule.seed_published_at())
+
+
+def _classmates_posts(context, schedule):
+    course = context.course
+    order = {}
+    for demo_post in POSTS:
+        in_week = order.get(demo_post.weeks_ago, 0)
+        order[demo_post.weeks_ago] = in_week + 1
+        # Draw the date first, whether or not the post exists, so the others' dates do not shift.
+        published_at = schedule.published_at(demo_post, in_week)
+        if Post.objects.filter(course=course, title=demo_post.title).exists():
+            continue
+        author = context.users[demo_post.author]
+        image = ""
+        if demo_post.image is not None:
+            image = _image_markdown(author, demo_post.image, *DEMO_IMAGE_SOURCE)
+        category, _ = course.categories.get_or_create(
+            slug=demo_post.category.lower(), defaults={"name": demo_post.category}
         )
         post = services.post_save(
             course=course,
             author=author,
-            title=SEED_TITLE,
-            body=body,
-            category=None,
-            publish=True,
-        )
-        Post.objects.filter(pk=post.pk).update(published_at=now - datetime.timedelta(days=2, hours=3))
-    for n, (username, title, category_name, tags) in enumerate(OTHER_POSTS, start=1):
-        if Post.objects.filter(course=course, title=title).exists():
-            continue
-        category, _ = course.categories.get_or_create(
-            slug=category_name.lower(), defaults={"name": category_name}
-        )
-        post = services.post_save(
-            course=course,
-            author=users[username],
-            title=title,
-            body=FILLER,
+            title=demo_post.title,
+            body=demo_post.body.format(image=image).lstrip(),
             category=category,
-            tags_text=tags,
+            tags_text=demo_post.tags,
             publish=True,
         )
-        Post.objects.filter(pk=post.pk).update(published_at=now - datetime.timedelta(days=2 + n * 2))
+        Post.objects.filter(pk=post.pk).update(published_at=published_at)
+
+
+@register
+def seed(context):
+    schedule = Schedule(context.calendar)
+    _seed_post(context, schedule)
+    _classmates_posts(context, schedule)
+    course = context.course
     draft_title = "Notes for next week (draft)"
     if not Post.objects.filter(course=course, title=draft_title).exists():
         services.post_save(
             course=course,
-            author=users["rkw15"],
+            author=context.users["rkw15"],
             title=draft_title,
-            body="Only I and the instructor can see this draft.",
+            body=(
+                "Cuban Missile Crisis: compare *Pravda* and *Izvestia* for 23-28 October 1962.\n\n"
+                '- When does the word "missiles" first appear?\n'
+                "- Only I and the instructor can see this draft."
+            ),
             category=None,
         )
     china = context.courses["china"]
     if not Post.objects.filter(course=china).exists():
         services.post_save(
             course=china,
-            author=users["liwei"],
+            author=context.users["liwei"],
             title="Reading Lu Xun in Translation",
             body="A members-only post: outsiders get a 404.",
             category=None,

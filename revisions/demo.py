@@ -29,7 +29,8 @@ def seed(context):
         return
     published_at = post.published_at or post.created_at
     author = context.users["kpeters"]
-    draft_at = published_at - datetime.timedelta(hours=20)
+    # The evening before, or sooner early in a term: the draft is never older than the term.
+    draft_at = published_at - min(datetime.timedelta(hours=20), (published_at - context.calendar.starts) / 2)
     Revision.objects.create(
         post=post,
         version=1,
