@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make test TEST_WORKERS=` runs it in one process.
 TEST_WORKERS ?= -n auto
 
-.PHONY: run test lint format migrate demo screenshots clean bench messages
+.PHONY: run test lint format migrate demo screenshots clean bench messages lighthouse
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,18 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
 
-# The README picture: the demo's seed post in Chromium (needs /usr/bin/chromium).
+# The README's pictures (docs/screenshots/): the demo's pages in Chromium (needs /usr/bin/chromium).
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.browser.screenshots
+
+# Lighthouse's scores on the demo (not part of `make test`): the npm package pinned in
+# .lighthouse/package-lock.json, installed there by `npm ci`, run against /usr/bin/chromium.
+LIGHTHOUSE_STAMP := .lighthouse/node_modules/.installed-$(shell cksum .lighthouse/package-lock.json | cut -d' ' -f1)
+
+$(LIGHTHOUSE_STAMP): .lighthouse/package-lock.json
+	@command -v npm >/dev/null || (echo "npm not found: apt-get install -y npm" && exit 1)
+	cd .lighthouse && npm ci --no-audit --no-fund
+	@touch $@
+
+lighthouse: $(STAMP) $(LIGHTHOUSE_STAMP)
+	$(BIN)/python -m tests.browser.lighthouse $(LIGHTHOUSE_ARGS)

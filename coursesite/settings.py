@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its time covers everything below (cached pages and static files included).
     "ops.middleware.RequestLogMiddleware",
+    # Outside the page cache, so cached pages are compressed too (core/compression.py: text only).
+    "core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' cached pages are answered here, before sessions and the rest.

@@ -213,7 +213,6 @@ def test_robots_lets_crawlers_read_the_public_site_and_keeps_them_out_of_the_res
         reverse("password_reset"),
         reverse("courses:sign-up"),
         reverse("courses:join"),
-        reverse("posts:write", kwargs={"course_slug": course}),
         reverse("posts:drafts", kwargs={"course_slug": course}),
         reverse("posts:edit", kwargs={"course_slug": course, "slug": post.slug}),
         reverse("posts:unpublish", kwargs={"course_slug": course, "slug": post.slug}),
@@ -228,6 +227,9 @@ def test_robots_lets_crawlers_read_the_public_site_and_keeps_them_out_of_the_res
     ]
     assert [path for path in readable if not _allowed(rules, path)] == []
     assert [path for path in private if _allowed(rules, path)] == []
+    # The editor has no line of its own: a crawler is sent to the log-in page, which it may not fetch.
+    editor = Client().get(reverse("posts:write", kwargs={"course_slug": course}))
+    assert editor.status_code == 302 and not _allowed(rules, editor["Location"].split("?")[0])
 
 
 def test_robots_names_no_members_only_course(members_only_course):
