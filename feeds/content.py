@@ -32,10 +32,12 @@ def with_absolute_urls(html: str, base: str) -> str:
     The HTML is parsed and written out again by nh3 with the post pipeline's own
     allow-list (comments' is a subset of it), so nothing is rewritten by string
     search and the result is no less safe than what went in; only href and src
-    values change, each resolved against `base`, the entry's page.
+    values change, each resolved against `base`, the entry's page (images' srcset goes).
     """
 
     def resolve(tag, attribute, value):
+        if attribute in ("srcset", "sizes"):
+            return None  # feed readers take the one src; the smaller copies are for the site's own pages
         if attribute not in ("href", "src"):
             return value
         try:

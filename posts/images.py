@@ -8,11 +8,17 @@ HEIC photos (an iPhone's camera) go through the same checks and are stored as JP
 It also keeps what the writer says about an image (alt text, caption, credit, source,
 licence: ImageDetailsForm), links images to the post that shows them when it is saved,
 and makes the post's "Image credits" and its publishing warning from them.
+
+Every stored image gets narrower copies beside it ("renditions": posts/2026/12/abc.jpg has
+posts/2026/12/abc.480w.jpg...), and a saved post's HTML gives its images their size and
+those copies, so a phone fetches a small file and the text does not jump when it arrives.
 """
 
 import contextlib
 import io
+import logging
 import posixpath
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -22,14 +28,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps
 from pillow_heif import register_heif_opener
 
-from .markdown import images_in
+from .markdown import ImageSize, images_in, render_post_markdown
 from .models import Post, PostImage
 
 # Pillow opens HEIC/HEIF through pillow-heif (decoding only: nothing is ever stored as HEIC).
@@ -38,8 +46,9 @@ register_heif_opener(thumbnails=False)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Decoded, then stored in a format every browser shows: HEIC only Safari does.
 CONVERTED_FORMATS = {"HEIF": "JPEG"}
-FORMATS_WE_TAKE = "JPEG, PNG, GIF and WebP images, and HEIC photos from phones"
-ONLY_THESE_FORMATS = f"Only {FORMATS_WE_TAKE} can be added."
+ONLY_THESE_FORMATS = gettext_lazy(
+    "Only JPEG, PNG, GIF and WebP images, and HEIC photos from phones can be added."
+)
 # What a re-encoded image keeps of the original's info: how it looks, nothing about who
 # took it where, and no bytes of the uploader's choosing (the colour profile is converted
 # away first). Pillow writes some info keys back by default (JPEG and GIF comments, and
@@ -48,7 +57,9 @@ KEPT_INFO = {"transparency", "background"}
 
 
 def too_large_message() -> str:
-    return f"The image is larger than {filesizeformat(settings.IMAGE_MAX_BYTES)}. Please resize it."
+    return _("The image is larger than %(size)s. Please resize it.") % {
+        "size": filesizeformat(settings.IMAGE_MAX_BYTES)
+    }
 
 
 class ImageRejected(Exception):
@@ -73,10 +84,10 @@ def clean_image(upload) -> CleanImage:
     if len(data) > max_bytes:
         raise ImageRejected(too_large_message())
     if not data:
-        raise ImageRejected("The file is empty.")
+        raise ImageRejected(_("The file is empty."))
     if _looks_like_svg(data):
         # A drawing, not a picture: it can carry scripts, and Pillow cannot read it.
-        raise ImageRejected(f"SVG drawings cannot be added. {ONLY_THESE_FORMATS}")
+        raise ImageRejected(_("SVG drawings cannot be added. %(formats)s") % {"formats": ONLY_THESE_FORMATS})
 
     try:
         with warnings.catch_warnings():
@@ -86,11 +97,14 @@ def clean_image(upload) -> CleanImage:
                 fmt = probe.format
                 width, height = probe.size
                 if fmt not in ALLOWED_FORMATS and fmt not in CONVERTED_FORMATS:
-                    raise ImageRejected(ONLY_THESE_FORMATS)
+                    raise ImageRejected(str(ONLY_THESE_FORMATS))
                 if width * height > max_pixels:
                     raise ImageRejected(
-                        f"The image is {width}×{height} pixels; the limit is "
-                        f"{max_pixels // 1_000_000} megapixels. Please resize it."
+                        _(
+                            "The image is %(width)s×%(height)s pixels; the limit is "
+                            "%(megapixels)s megapixels. Please resize it."
+                        )
+                        % {"width": width, "height": height, "megapixels": max_pixels // 1_000_000}
                     )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as im:
@@ -101,10 +115,10 @@ def clean_image(upload) -> CleanImage:
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected("The image is too large to open safely. Please resize it.") from None
+        raise ImageRejected(_("The image is too large to open safely. Please resize it.")) from None
     except Exception:  # Pillow raises many kinds (OSError, SyntaxError, IndexError...) on bad data
         raise ImageRejected(
-            "This file could not be read as an image. It may be damaged or not an image at all."
+            _("This file could not be read as an image. It may be damaged or not an image at all.")
         ) from None
     return cleaned
 
@@ -189,7 +203,9 @@ class ImageDetailsForm(forms.Form):
     alt = forms.CharField(
         max_length=300,
         error_messages={
-            "required": "Describe the image in the alt text field: readers who cannot see it rely on it."
+            "required": gettext_lazy(
+                "Describe the image in the alt text field: readers who cannot see it rely on it."
+            )
         },
     )
     caption = forms.CharField(max_length=300, required=False)
@@ -202,7 +218,7 @@ class ImageDetailsForm(forms.Form):
         validators=[
             URLValidator(
                 schemes=["http", "https"],
-                message="The source's address must be a web address (http:// or https://).",
+                message=gettext_lazy("The source's address must be a web address (http:// or https://)."),
             )
         ],
     )
@@ -298,16 +314,151 @@ def missing_source_warning(post: Post) -> str | None:
     names = [image.alt_text or posixpath.basename(image.file.name) for image in missing]
     listed = ", ".join(f"“{name}”" for name in names)
     if len(missing) == 1:
-        return (
-            f"The image {listed} has no source. Say where it comes from (a title or a web address) "
+        return _(
+            "The image %(listed)s has no source. Say where it comes from (a title or a web address) "
             "so readers can find it: add it again with “Add an image” and fill in Source."
-        )
-    return (
-        f"{len(missing)} images have no source: {listed}. Say where they come from (a title or a web "
+        ) % {"listed": listed}
+    return _(
+        "%(count)s images have no source: %(listed)s. Say where they come from (a title or a web "
         "address) so readers can find them: add them again with “Add an image” and fill in Source."
-    )
+    ) % {"count": len(missing), "listed": listed}
 
 
 def credits_of(post: Post) -> list[PostImage]:
     """The post's "Image credits": its images in the order it shows them, in one query."""
     return list(PostImage.objects.credited_in(post))
+
+
+# --- Narrower copies for small screens ---------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+# A phone's column is about 380 CSS pixels at 2-3 device pixels each; a desktop's 42rem at 1-2.
+RENDITION_WIDTHS = (480, 800, 1200)
+# JPEG stays JPEG; PNG and GIF copies are WebP, which keeps transparency at a fraction of the bytes.
+RENDITION_EXTENSIONS = {"jpg": "jpg", "webp": "webp", "png": "webp", "gif": "webp"}
+RENDITION_FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
+_RENDITION_NAME = re.compile(r"(?P<stem>.+)\.(?P<width>[1-9][0-9]*)w\.(?P<ext>jpg|webp)")
+
+
+def rendition_names(name: str, width: int) -> dict[int, str]:
+    """The narrower copies of the stored image `name`, `width` pixels wide: {width: storage name}.
+
+    Derived from the name alone, so no column records them: only widths narrower than the image.
+    """
+    stem, dot, extension = name.rpartition(".")
+    target = RENDITION_EXTENSIONS.get(extension)
+    if not (dot and target):
+        return {}
+    return {size: f"{stem}.{size}w.{target}" for size in RENDITION_WIDTHS if size < width}
+
+
+def originals_of(name: str) -> list[str]:
+    """The storage names of the images `name` could be a narrower copy of; none if it names no copy."""
+    match = _RENDITION_NAME.fullmatch(name)
+    if match is None or int(match["width"]) not in RENDITION_WIDTHS:
+        return []
+    return [
+        f"{match['stem']}.{extension}"
+        for extension, target in RENDITION_EXTENSIONS.items()
+        if target == match["ext"]
+    ]
+
+
+def make_renditions(image: PostImage, *, only_missing: bool = False) -> list[str]:
+    """Store the image's narrower copies beside it, through the storage API (files or S3).
+
+    The stored image is already cleaned (no metadata, sRGB, at most IMAGE_MAX_WIDTH wide), so
+    a copy is only made smaller. Returns the names written.
+    """
+    storage = image.file.storage
+    wanted = rendition_names(image.file.name, image.width)
+    if only_missing:
+        wanted = {size: name for size, name in wanted.items() if not storage.exists(name)}
+    if not wanted:
+        return []
+    with storage.open(image.file.name) as stored:
+        data = stored.read()
+    written = []
+    with Image.open(io.BytesIO(data)) as im:
+        full_width, full_height = im.size
+        if im.format == "JPEG":
+            # Decode at the smallest scale still wider than the widest copy: less memory and time.
+            widest = max(wanted)
+            im.draft(im.mode, (widest, round(full_height * widest / full_width)))
+        im.load()
+        if im.mode not in ("RGB", "RGBA", "L"):
+            # Palette and grey-with-alpha images are resampled in full colour (a palette's would be blocky).
+            im = im.convert("RGBA" if im.has_transparency_data else "RGB")
+        for size, name in sorted(wanted.items(), reverse=True):
+            copy = im.resize((size, max(1, round(full_height * size / full_width))), Image.Resampling.LANCZOS)
+            saved = storage.save(name, ContentFile(_encode_rendition(copy, name)))
+            if saved != name:  # a file was there already under that name: never serve a stranger's
+                storage.delete(saved)
+                logger.warning("A file is in the way of the rendition %s; it was not replaced", name)
+                continue
+            written.append(name)
+    return written
+
+
+def _encode_rendition(im: Image.Image, name: str) -> bytes:
+    out = io.BytesIO()
+    if RENDITION_FORMATS[name.rpartition(".")[2]] == "JPEG":
+        im.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    else:
+        im.save(out, "WEBP", quality=82, method=4)
+    return out.getvalue()
+
+
+@receiver(post_save, sender=PostImage, dispatch_uid="posts-image-renditions")
+def _image_stored(sender, instance, created, raw=False, **kwargs):
+    # Whichever way the image came in (the editor, the WordPress importer, the demo, the admin).
+    if not created or raw or not instance.file:
+        return
+    try:
+        make_renditions(instance)
+    except Exception:  # the image is stored all the same: its page falls back to the original
+        logger.exception("Could not make the renditions of %s", instance.file.name)
+
+
+def image_sizes_for(text: str) -> dict[str, ImageSize]:
+    """Our stored images a post's text shows, by their address in it: size and narrower copies, one query.
+
+    What render_post_markdown needs to give each image its box and its srcset.
+    """
+    prefixes = image_url_prefixes()
+    if not any(prefix and prefix in text for prefix in prefixes):
+        return {}  # most posts: no stored image, no parse, no query
+    names = {}
+    for shown in images_in(text):
+        name = stored_name(shown.src)
+        if name:
+            names[shown.src] = name
+    if not names:
+        return {}
+    found = PostImage.objects.filter(file__in=set(names.values()), width__gt=0, height__gt=0)
+    dimensions = {row[0]: row[1:] for row in found.values_list("file", "width", "height")}
+    sizes = {}
+    for src, name in names.items():
+        if name not in dimensions:
+            continue
+        width, height = dimensions[name]
+        prefix = src.removesuffix(name)  # the copies are addressed the way the text addresses the image
+        renditions = tuple((prefix + copy, size) for size, copy in rendition_names(name, width).items())
+        sizes[src] = ImageSize(width=width, height=height, renditions=renditions)
+    return sizes
+
+
+def render_with_image_sizes(text: str) -> str:
+    """A post's HTML with its stored images' sizes and narrower copies."""
+    return render_post_markdown(text, images=image_sizes_for(text))
+
+
+@receiver(pre_save, sender=Post, dispatch_uid="posts-image-sizes")
+def _post_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Post.save rendered body_html from the text alone; give our images their sizes before it is written."""
+    if raw or (update_fields is not None and "body_html" not in update_fields):
+        return
+    sizes = image_sizes_for(instance.body)
+    if sizes:
+        instance.body_html = render_post_markdown(instance.body, images=sizes)

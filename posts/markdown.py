@@ -8,6 +8,7 @@ user text.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -38,7 +39,10 @@ COMMENT_TAGS = _INLINE_TAGS | _BLOCK_TAGS
 
 POST_ATTRIBUTES = {
     "a": {"href", "title", "id"},
-    "img": {"src", "alt", "title"},
+    # With the size, narrower copies and when to fetch: written by _render_image only, each
+    # value checked by _attribute_filter.
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"}
+    | {"fetchpriority"},
     "ol": {"start"},
     "li": {"id"},
     "sup": {"id"},
@@ -64,6 +68,28 @@ POST_CLASSES = {
 class MarkdownImage:
     src: str
     alt: str
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """What the caller knows of one of our stored images: its size, and its narrower copies.
+
+    The renderer is given these by address (render_markdown's `images`), so it stays text
+    to HTML: posts.images looks the post's images up in one query and passes them in.
+    """
+
+    width: int
+    height: int
+    renditions: tuple[tuple[str, int], ...] = ()  # (address, width in pixels), narrowest first
+
+
+# How wide an image in a post is shown: the whole screen on a phone, the reading column beyond
+# (static/css/site.css, --reading-width). The browser picks from srcset by it before CSS is read.
+IMAGE_SIZES = "(max-width: 42rem) 100vw, 42rem"
+# The only values the fetching attributes take.
+_IMAGE_FETCHING = {"loading": {"lazy"}, "decoding": {"async"}, "fetchpriority": {"high"}}
+_PIXELS = re.compile(r"[1-9][0-9]{0,4}")
+_SRCSET_WIDTH = re.compile(r"[1-9][0-9]{0,4}w")
 
 
 def _render_heading_open(self, tokens, idx, options, env):
@@ -117,17 +143,52 @@ def _render_footnote_caption(self, tokens, idx, options, env):
 def _render_image(self, tokens, idx, options, env):
     """An image alone in its paragraph becomes a figure; its title is "caption | credit"."""
     token = tokens[idx]
-    src = escape(token.attrGet("src") or "")
+    raw_src = token.attrGet("src") or ""
+    src = escape(raw_src)
     alt = escape(self.renderInlineAsText(token.children or [], options, env))
     title = token.attrGet("title") or ""
-    img = f'<img src="{src}" alt="{alt}">'
+    extra = _image_attributes(raw_src, env)
+    img = f'<img src="{src}" alt="{alt}"{extra}>'
     if not token.meta.get("figure"):
-        return img if not title else f'<img src="{src}" alt="{alt}" title="{escape(title)}">'
+        return img if not title else f'<img src="{src}" alt="{alt}" title="{escape(title)}"{extra}>'
     caption, _, credit = (part.strip() for part in title.partition(" | "))
     if not (caption or credit):
         return f"<figure>{img}</figure>"
     credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
     return f"<figure>{img}<figcaption>{escape(caption)}{credit_html}</figcaption></figure>"
+
+
+def _image_attributes(src: str, env) -> str:
+    """The box an image takes, its narrower copies, and when the browser should fetch it.
+
+    With width and height the browser reserves the image's box before it arrives, so the
+    text below does not jump. The post's first image is likely the page's largest paint:
+    fetched at once and early; every later one only as the reader scrolls near it.
+    """
+    if not _is_own_media(src):
+        return ""  # the sanitiser drops it: it must not count as the first image
+    size = env.get("image_sizes", {}).get(src)
+    parts = []
+    if size is not None:
+        parts.append(f' width="{size.width}" height="{size.height}"')
+        if size.renditions:
+            candidates = [*size.renditions, (src, size.width)]
+            srcset = ", ".join(f"{url} {width}w" for url, width in candidates)
+            parts.append(f' srcset="{escape(srcset)}" sizes="{IMAGE_SIZES}"')
+    first = not env.get("images_seen")
+    env["images_seen"] = env.get("images_seen", 0) + 1
+    parts.append(' fetchpriority="high"' if first else ' loading="lazy"')
+    parts.append(' decoding="async"')
+    return "".join(parts)
+
+
+def _is_own_srcset(value: str) -> bool:
+    """Every candidate of a srcset is one of our stored images with a width: the same rule as src."""
+    for candidate in value.split(","):
+        url, _, width = candidate.strip().partition(" ")
+        if not (_is_own_media(url) and _SRCSET_WIDTH.fullmatch(width.strip())):
+            return False
+    return True
 
 
 def _mark_figures(state):
@@ -172,11 +233,25 @@ def _attribute_filter(anchors: set[str]):
             # "#comments", and is left as written. A link copied from the page, prefix and all, holds.
             target = value[1:].removeprefix(ID_PREFIX)
             return "#" + ID_PREFIX + target if target in anchors else value
-        if tag == "img" and attribute == "src" and not _is_own_media(value):
-            return None  # images come from our own media storage only
+        if tag == "img":
+            return _image_attribute(attribute, value)
         return value
 
     return keep
+
+
+def _image_attribute(attribute: str, value: str) -> str | None:
+    if attribute == "src":
+        return value if _is_own_media(value) else None  # images come from our own media storage only
+    if attribute == "srcset":
+        return value if _is_own_srcset(value) else None
+    if attribute in ("width", "height"):
+        return value if _PIXELS.fullmatch(value) else None
+    if attribute == "sizes":
+        return value if value == IMAGE_SIZES else None
+    if attribute in _IMAGE_FETCHING:
+        return value if value in _IMAGE_FETCHING[attribute] else None
+    return value  # alt, title
 
 
 def _footnote_anchors(env) -> set[str]:
@@ -228,18 +303,48 @@ def _sanitise(html: str, profile: str, anchors: set[str] = frozenset()) -> str:
     )
 
 
-def render_markdown(text: str, *, profile: str = "post") -> str:
-    """Markdown to safe HTML. `profile` is "post" (full) or "comment" (no headings, images, tables)."""
+def render_markdown(
+    text: str, *, profile: str = "post", images: Mapping[str, ImageSize] | None = None
+) -> str:
+    """Markdown to safe HTML. `profile` is "post" (full) or "comment" (no headings, images, tables).
+
+    `images` gives the sizes of our stored images the text shows, by their address as
+    written (posts.images.image_sizes_for); an image not in it gets no size.
+    """
     if profile not in ("post", "comment"):
         raise ValueError(f"unknown Markdown profile {profile!r}")
-    env = {}
+    env = {"image_sizes": images or {}}
     html = _parser(profile).render(text or "", env)
     return _sanitise(html, profile, env.get("anchors", set()) | _footnote_anchors(env))
 
 
-def render_post_markdown(text: str) -> str:
-    """The editor's live preview (django-markdownx's MARKDOWNIFY_FUNCTION)."""
-    return render_markdown(text, profile="post")
+def without_renditions(html: str) -> str:
+    """Stored body HTML for a copy that leaves the site (the term's static site, a student's data zip).
+
+    Each image keeps its one `src`, which the copy points at its own file; `srcset` and `sizes`
+    go, since the smaller copies they name stay on the server and a browser would prefer them.
+    nh3 writes the stored, already-sanitised HTML out again with the same allow-list (ids keep
+    the prefix they have).
+    """
+
+    def drop_renditions(tag, attribute, value):
+        return None if attribute in ("srcset", "sizes") else value
+
+    return nh3.clean(
+        html,
+        tags=POST_TAGS,
+        attributes=POST_ATTRIBUTES,
+        allowed_classes=POST_CLASSES,
+        filter_style_properties={"text-align"},
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        attribute_filter=drop_renditions,
+    )
+
+
+def render_post_markdown(text: str, images: Mapping[str, ImageSize] | None = None) -> str:
+    """A post's text (and the editor's live preview: django-markdownx's MARKDOWNIFY_FUNCTION)."""
+    return render_markdown(text, profile="post", images=images)
 
 
 def render_comment_markdown(text: str) -> str:

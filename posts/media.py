@@ -10,6 +10,9 @@ sends it (`X-Accel-Redirect` to an internal location, MEDIA_ACCEL_REDIRECT; READ
 has the nginx lines), or, without that setting (development, tests), Django does; on S3
 the answer is a redirect to a signed URL that expires within a minute
 (MEDIA_SIGNED_URL_SECONDS), so a copied address stops working.
+
+An image's narrower copies (posts.images.rendition_names) go to exactly the readers of
+the image, the same way; a name that is no copy of a stored image is a 404.
 """
 
 import mimetypes
@@ -20,10 +23,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from courses import permissions
 
+from .images import originals_of, rendition_names
 from .models import PostImage
 
 # Names are random and never reused, so the bytes behind a name never change: what a
@@ -52,14 +57,31 @@ def _audience(image: PostImage, user) -> str | None:
     return None
 
 
+def _image_named(name: str) -> PostImage | None:
+    """The stored image `name` is, or the one it is a narrower copy of; in one query either way."""
+    originals = originals_of(name)
+    found = {
+        row.file.name: row
+        for row in PostImage.objects.select_related("post__course").filter(file__in=[name, *originals])
+    }
+    if name in found:
+        return found[name]
+    for original in originals:
+        image = found.get(original)
+        if image is not None and name in rendition_names(image.file.name, image.width).values():
+            return image
+    return None
+
+
 @require_safe
 def image(request, name):
-    found = PostImage.objects.select_related("post__course").filter(file=name).first()
+    found = _image_named(name)
     audience = _audience(found, request.user) if found is not None else None
     if audience is None:
         return _not_found()
     try:
-        response = _file_response(found.file.name, public=audience == "public")
+        # `name` is the image's own file or one of its copies: both are the image's to give.
+        response = _file_response(name, public=audience == "public")
     except FileNotFoundError:
         return _not_found()
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL if audience == "public" else PRIVATE_CACHE_CONTROL
@@ -85,7 +107,7 @@ def _file_response(name: str, *, public: bool):
 
 
 def _not_found():
-    response = HttpResponse("No such image.", status=404, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(_("No such image."), status=404, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = NOT_FOUND_CACHE_CONTROL
     return response
 

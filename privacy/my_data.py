@@ -14,8 +14,10 @@ import zipfile
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from comments.models import Comment, membership_of_author
+from posts.markdown import without_renditions
 from posts.models import Post
 
 from .static_site import _ImageSources, _storage_name
@@ -84,7 +86,7 @@ def export_my_data(user, out) -> dict:
                 post_count += 1
                 folder = f"posts/{post.course.slug}/{post.slug}"
                 archive.writestr(f"{folder}/post.md", post.body)
-                archive.writestr(f"{folder}/post.html", post.body_html)
+                archive.writestr(f"{folder}/post.html", without_renditions(post.body_html))
                 archive.writestr(
                     f"{folder}/post.json",
                     _json(
@@ -131,12 +133,14 @@ def export_my_data(user, out) -> dict:
         archive.writestr("my_comments.json", _json([_comment_record(c) for c in own.iterator(2000)]))
         archive.writestr(
             "README.txt",
-            "Your data from coursesite.\n\n"
-            "posts/<course>/<post>/post.md   each post as you wrote it (Markdown)\n"
-            "posts/<course>/<post>/post.html the same post as the site showed it\n"
-            "images/                         the images your posts show\n"
-            "comments_on_my_posts.json       the comments on your posts\n"
-            "my_comments.json                the comments you wrote\n"
-            "memberships.json / .csv         your courses, roles and names in them\n",
+            _(
+                "Your data from coursesite.\n\n"
+                "posts/<course>/<post>/post.md   each post as you wrote it (Markdown)\n"
+                "posts/<course>/<post>/post.html the same post as the site showed it\n"
+                "images/                         the images your posts show\n"
+                "comments_on_my_posts.json       the comments on your posts\n"
+                "my_comments.json                the comments you wrote\n"
+                "memberships.json / .csv         your courses, roles and names in them\n"
+            ),
         )
     return {"posts": post_count, "images": len(images_written)}

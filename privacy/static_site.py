@@ -21,10 +21,12 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from awards.models import Award
 from comments.models import Comment, membership_of_author
 from courses.models import Course, Membership
+from posts.markdown import without_renditions
 from posts.models import Post
 
 CHUNK = 100  # posts read (with their comments and awards) per round trip
@@ -34,8 +36,10 @@ TEMPLATES = "privacy/static_site"
 def audience_warning(course: Course) -> str:
     """The line every page carries: who the course was for, so a copy is not passed on by mistake."""
     if course.is_public:
-        return "Public course: these posts were published on the web, under their authors' display names."
-    return "Members only: do not share. This copy holds the writing of the course's members, for them alone."
+        return _("Public course: these posts were published on the web, under their authors' display names.")
+    return _(
+        "Members only: do not share. This copy holds the writing of the course's members, for them alone."
+    )
 
 
 def exported_posts(course: Course):
@@ -88,6 +92,7 @@ class _Site:
 
     def body_with_local_images(self, body_html: str, root: str) -> str:
         """The stored body, each of our images pointing at its copy in the zip (copied once)."""
+        body_html = without_renditions(body_html)  # the smaller copies stay on the server
         parser = _ImageSources()
         parser.feed(body_html)
         for src in dict.fromkeys(parser.sources):
@@ -216,15 +221,24 @@ def export_course(course: Course, out) -> dict:
                 )
         site.page("index.html", "index.html", posts=listing)
         for (slug, name), rows in sorted(by_category.items()):
-            site.page(f"categories/{slug}.html", "list.html", heading=f"Category: {name}", posts=rows)
+            site.page(
+                f"categories/{slug}.html",
+                "list.html",
+                heading=_("Category: %(name)s") % {"name": name},
+                posts=rows,
+            )
         for (slug, name), rows in sorted(by_tag.items()):
-            site.page(f"tags/{slug}.html", "list.html", heading=f"Tag: {name}", posts=rows)
+            site.page(
+                f"tags/{slug}.html", "list.html", heading=_("Tag: %(name)s") % {"name": name}, posts=rows
+            )
         for (slug, name), rows in sorted(by_author.items()):
-            site.page(author_path(slug), "list.html", heading=f"Posts by {name}", posts=rows)
+            site.page(
+                author_path(slug), "list.html", heading=_("Posts by %(name)s") % {"name": name}, posts=rows
+            )
         site.page(
             "hall-of-fame.html",
             "list.html",
-            heading="Hall of fame",
+            heading=_("Hall of fame"),
             posts=[r for r in listing if r["awards"]],
         )
     return {

@@ -133,7 +133,7 @@ def test_a_post_shows_the_image_through_the_app_and_the_policy_allows_it(media_o
 
     assert response.status_code == 200
     assert url.startswith("/media/posts/")
-    assert f'<img src="{url}" alt="A red square">' in response.content.decode()
+    assert f'<img src="{url}" alt="A red square"' in response.content.decode()
     # The browser checks the policy at each hop: the page's own /media/ address, then the bucket.
     sources = img_sources(response)
     assert "'self'" in sources
@@ -211,7 +211,7 @@ def test_with_a_custom_domain_readers_are_still_redirected_to_the_bucket_itself(
     assert_the_red_square(body)
 
     page = Client().get(post.get_absolute_url())
-    assert f'<img src="{url}" alt="A red square">' in page.content.decode()
+    assert f'<img src="{url}" alt="A red square"' in page.content.decode()
     sources = img_sources(page)
     assert s3_endpoint in sources  # where the redirect goes: without it browsers block the image
     assert f"https://{cdn}" in sources  # older posts' images
