@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from courses.forms import RefusableMixin
 from courses.models import Membership
@@ -15,11 +18,13 @@ class DisplayNameForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["display_name"]
-        labels = {"display_name": "Your name in this course"}
+        labels = {"display_name": _("Your name in this course")}
         error_messages = {
             "display_name": {
-                "required": "Choose a name to show on your posts and comments: it cannot be empty.",
-                "max_length": f"Keep your name to {NAME_MAX_CHARS} characters or fewer.",
+                "required": _("Choose a name to show on your posts and comments: it cannot be empty."),
+                "max_length": format_lazy(
+                    _("Keep your name to {most} characters or fewer."), most=NAME_MAX_CHARS
+                ),
             }
         }
 
@@ -29,15 +34,15 @@ class DisplayNameForm(forms.ModelForm):
 
 class EmailChangeForm(RefusableMixin, forms.Form):
     email = forms.EmailField(
-        label="New email address",
+        label=_("New email address"),
         max_length=User._meta.get_field("email").max_length,
-        help_text="We send a link there; your address changes when you open it.",
+        help_text=_("We send a link there; your address changes when you open it."),
     )
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="So that nobody at a computer you left logged in can take your account.",
+        help_text=_("So that nobody at a computer you left logged in can take your account."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -47,11 +52,11 @@ class EmailChangeForm(RefusableMixin, forms.Form):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
         if self.user.email and email.lower() == self.user.email.lower():
-            raise forms.ValidationError("That is your address already.")
+            raise forms.ValidationError(gettext("That is your address already."))
         return email
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(gettext("That is not your password."))
         return password

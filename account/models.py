@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.models import Award
 from comments.models import Comment
@@ -17,10 +19,14 @@ class CourseVisit(models.Model):
     No row yet means the member has not come back since joining (Membership.joined_at).
     """
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="visit")
-    last_seen = models.DateTimeField()
+    membership = models.OneToOneField(
+        Membership, verbose_name=gettext_lazy("membership"), on_delete=models.CASCADE, related_name="visit"
+    )
+    last_seen = models.DateTimeField(verbose_name=gettext_lazy("last seen"))
 
     class Meta:
+        verbose_name = gettext_lazy("course visit")
+        verbose_name_plural = gettext_lazy("course visits")
         ordering = ["-last_seen"]
 
     def __str__(self):
@@ -75,22 +81,45 @@ class Notice(models.Model):
     """Something that happened to the reader: the in-site twin of the comment and award emails."""
 
     class Kind(models.TextChoices):
-        COMMENT_ON_POST = "comment_on_post", "A comment on your post"
-        REPLY = "reply", "A reply to your comment"
-        APPROVED = "approved", "Your held comment was approved"
-        AWARD = "award", "Your post was awarded"
+        COMMENT_ON_POST = "comment_on_post", gettext_lazy("A comment on your post")
+        REPLY = "reply", gettext_lazy("A reply to your comment")
+        APPROVED = "approved", gettext_lazy("Your held comment was approved")
+        AWARD = "award", gettext_lazy("Your post was awarded")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(verbose_name=gettext_lazy("kind"), max_length=20, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, verbose_name=gettext_lazy("post"), on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=gettext_lazy("comment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    award = models.ForeignKey(
+        Award,
+        verbose_name=gettext_lazy("award"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), default=timezone.now)
+    read_at = models.DateTimeField(verbose_name=gettext_lazy("read at"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("notice")
+        verbose_name_plural = gettext_lazy("notices")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # A comment approved, removed and approved again tells each reader once.
@@ -137,12 +166,21 @@ class Notice(models.Model):
         """One line saying what happened, as the emails' subjects do (escaped where it is shown)."""
         title = self.post.title
         if self.kind == self.Kind.COMMENT_ON_POST:
-            return f"{self.commenter_name} commented on your post “{title}”"
+            return _("%(name)s commented on your post “%(title)s”") % {
+                "name": self.commenter_name,
+                "title": title,
+            }
         if self.kind == self.Kind.REPLY:
-            return f"{self.commenter_name} replied to your comment on “{title}”"
+            return _("%(name)s replied to your comment on “%(title)s”") % {
+                "name": self.commenter_name,
+                "title": title,
+            }
         if self.kind == self.Kind.APPROVED:
-            return f"Your comment on “{title}” is now published"
-        return f"Your post “{title}” was awarded a “{self.award.award_type.name}”"
+            return _("Your comment on “%(title)s” is now published") % {"title": title}
+        return _("Your post “%(title)s” was awarded a “%(award)s”") % {
+            "title": title,
+            "award": self.award.award_type.name,
+        }
 
     @property
     def is_unread(self) -> bool:

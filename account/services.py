@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from awards.models import Award
 from comments.models import Comment
@@ -72,23 +73,27 @@ def read_email_change_token(token: str, *, user) -> str:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_LINK_AGE)
     except signing.SignatureExpired:
         raise EmailChangeRefused(
-            "This link has expired: links work for two days. Ask for a new one on your account page."
+            _("This link has expired: links work for two days. Ask for a new one on your account page.")
         ) from None
     except signing.BadSignature:
         raise EmailChangeRefused(
-            "This link is incomplete or was changed. Copy the whole link from the email, "
-            "or ask for a new one on your account page."
+            _(
+                "This link is incomplete or was changed. Copy the whole link from the email, "
+                "or ask for a new one on your account page."
+            )
         ) from None
     if not isinstance(data, dict) or not {"u", "e", "o"} <= data.keys():
-        raise EmailChangeRefused("This link is incomplete or was changed.")
+        raise EmailChangeRefused(_("This link is incomplete or was changed."))
     if data["u"] != user.pk:
         raise EmailChangeRefused(
-            "This link was sent for another account. Log in to the account that asked for it."
+            _("This link was sent for another account. Log in to the account that asked for it.")
         )
     if not constant_time_compare(str(data["o"]), _address_mark(user.email)):
         raise EmailChangeRefused(
-            "This link was used already, or your address changed since it was sent. "
-            "Your address is as shown on your account page."
+            _(
+                "This link was used already, or your address changed since it was sent. "
+                "Your address is as shown on your account page."
+            )
         )
     return str(data["e"])
 
@@ -125,7 +130,7 @@ def email_change_confirm(*, user, token: str) -> str:
         read_email_change_token(token, user=user)
         if _address_taken(new_email, by_other_than=user):
             raise EmailChangeRefused(
-                "Another account has this address now, so it cannot be yours as well. Nothing was changed."
+                _("Another account has this address now, so it cannot be yours as well. Nothing was changed.")
             )
         user.email = new_email
         user.save(update_fields=["email"])
@@ -144,7 +149,7 @@ def _send_confirmation(*, user, new_email: str, token: str) -> None:
         "days": EMAIL_CHANGE_LINK_AGE.days,
     }
     body = render_to_string("account/email/email_change_confirm.txt", context)
-    mail.send(subject="Confirm your new coursesite address", body=body, to=[new_email])
+    mail.send(subject=_("Confirm your new coursesite address"), body=body, to=[new_email])
 
 
 def _send_change_asked(*, user, old_email: str, new_email: str) -> None:
@@ -155,7 +160,7 @@ def _send_change_asked(*, user, old_email: str, new_email: str) -> None:
         "reset_url": _site_url(reverse("password_reset")),
     }
     body = render_to_string("account/email/email_change_asked.txt", context)
-    mail.send(subject="A change of your coursesite address was asked", body=body, to=[old_email])
+    mail.send(subject=_("A change of your coursesite address was asked"), body=body, to=[old_email])
 
 
 def _send_address_taken(*, user, new_email: str) -> None:
@@ -165,7 +170,7 @@ def _send_address_taken(*, user, new_email: str) -> None:
         "reset_url": _site_url(reverse("password_reset")),
     }
     body = render_to_string("account/email/email_change_taken.txt", context)
-    mail.send(subject="Someone asked to use this address on coursesite", body=body, to=[new_email])
+    mail.send(subject=_("Someone asked to use this address on coursesite"), body=body, to=[new_email])
 
 
 # --- Course visits and "My courses" -------------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import ListView
 
@@ -73,12 +74,16 @@ def display_name(request, course_slug):
     course = course_permissions.readable_course_or_404(request.user, course_slug)
     membership = request.user.memberships.filter(course=course).first()
     if membership is None:
-        raise PermissionDenied("Only members of a course have a name in it. Join it with its code.")
+        raise PermissionDenied(_("Only members of a course have a name in it. Join it with its code."))
     form = DisplayNameForm(request.POST, instance=membership)
     if not form.is_valid():
         return _account_page(request, name_forms={membership.pk: form}, status=400)
     services.display_name_set(membership=membership, display_name=form.cleaned_data["display_name"])
-    messages.success(request, f"Your name in {course.title} is now {membership.display_name}.")
+    messages.success(
+        request,
+        _("Your name in %(course)s is now %(name)s.")
+        % {"course": course.title, "name": membership.display_name},
+    )
     return redirect("account:home")
 
 
@@ -91,18 +96,25 @@ def email_change(request):
         # Every try counts, right or wrong: the password field must not be a way to guess it.
         ratelimit.check("email-change", *identities, limits=EMAIL_CHANGE_LIMITS)
     except ratelimit.RateLimited as refusal:
-        form.refuse(f"You asked many times in {refusal.limit.describe()}. Please try again later.")
+        form.refuse(
+            _("You asked many times in %(span)s. Please try again later.")
+            % {"span": refusal.limit.describe()}
+        )
         return _account_page(request, email_form=form, status=429)
     ratelimit.count("email-change", *identities, limits=EMAIL_CHANGE_LIMITS)
     if not form.is_valid():
         return _account_page(request, email_form=form, status=400)
     new_email = form.cleaned_data["email"]
     services.email_change_request(user=request.user, new_email=new_email)
-    messages.success(
-        request,
-        f"We sent a link to {new_email}. Your address changes when you open it; "
-        f"until then it stays {request.user.email or 'empty'}.",
-    )
+    if request.user.email:
+        sent = _(
+            "We sent a link to %(new)s. Your address changes when you open it; until then it stays %(old)s."
+        ) % {"new": new_email, "old": request.user.email}
+    else:
+        sent = _(
+            "We sent a link to %(new)s. Your address changes when you open it; until then it stays empty."
+        ) % {"new": new_email}
+    messages.success(request, sent)
     return redirect("account:home")
 
 
@@ -117,7 +129,7 @@ def email_confirm(request, token):
     except services.EmailChangeRefused as refusal:
         return render(request, "account/email_confirm.html", {"refusal": str(refusal)}, status=400)
     if request.method == "POST":
-        messages.success(request, f"Your email address is now {new_email}.")
+        messages.success(request, _("Your email address is now %(email)s.") % {"email": new_email})
         return redirect("account:home")
     return render(request, "account/email_confirm.html", {"new_email": new_email})
 
@@ -152,7 +164,7 @@ def notice_open(request, pk):
 def notices_read(request):
     marked = services.notices_mark_read(user=request.user)
     if marked:
-        messages.success(request, "Everything is marked as read.")
+        messages.success(request, _("Everything is marked as read."))
     else:
-        messages.info(request, "There was nothing new to mark as read.")
+        messages.info(request, _("There was nothing new to mark as read."))
     return redirect("account:whats-new")

@@ -12,6 +12,8 @@ from django.contrib.admin import helpers
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Membership
@@ -63,11 +65,11 @@ class AwardAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def course(self, obj):
         return obj.post.course
 
-    @admin.display(description="Standing", boolean=True)
+    @admin.display(description=gettext_lazy("Standing"), boolean=True)
     def standing(self, obj):
         return not obj.is_revoked
 
-    @admin.action(description="Revoke selected awards", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke selected awards"), permissions=["change"])
     def revoke(self, request, queryset):
         done = 0
         for award in queryset.select_related("post__course", "award_type"):
@@ -78,7 +80,11 @@ class AwardAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} award(s) revoked. Their records are kept.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(count)s award(s) revoked. Their records are kept.") % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 class EditorialTermInline(CourseScopedAdminMixin, admin.TabularInline):
@@ -86,8 +92,8 @@ class EditorialTermInline(CourseScopedAdminMixin, admin.TabularInline):
     course_path = "course"
     extra = 1
     fields = ["member", "starts", "ends"]
-    verbose_name = "editorial team term"
-    verbose_name_plural = "editorial team (students; instructors are always on it)"
+    verbose_name = gettext_lazy("editorial team term")
+    verbose_name_plural = gettext_lazy("editorial team (students; instructors are always on it)")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -97,20 +103,24 @@ class EditorialTermInline(CourseScopedAdminMixin, admin.TabularInline):
         return formset
 
 
-@admin.action(description="Give award…", permissions=["change"])
+@admin.action(description=gettext_lazy("Give award…"), permissions=["change"])
 def give_award(modeladmin, request, queryset):
     """Ask for the award type and a note on an intermediate page, then give it through the service."""
     posts = list(queryset.select_related("course", "author"))
     if len({post.course_id for post in posts}) != 1:
         modeladmin.message_user(
-            request, "Choose posts of one course at a time: award types belong to a course.", messages.ERROR
+            request,
+            _("Choose posts of one course at a time: award types belong to a course."),
+            messages.ERROR,
         )
         return None
     course = posts[0].course
     award_types = givable_types(request.user, course)
     if not award_types.exists():
         modeladmin.message_user(
-            request, f"{course} has no award types you can give. Add one under Awards first.", messages.ERROR
+            request,
+            _("%(course)s has no award types you can give. Add one under Awards first.") % {"course": course},
+            messages.ERROR,
         )
         return None
     form = GiveAwardActionForm(request.POST if "apply" in request.POST else None, award_types=award_types)
@@ -126,16 +136,24 @@ def give_award(modeladmin, request, queryset):
                     note_public=form.cleaned_data["note_public"],
                 )
             except AwardRefused as refusal:
-                modeladmin.message_user(request, f"Not awarded: “{post.title}”: {refusal}", messages.ERROR)
+                modeladmin.message_user(
+                    request,
+                    _("Not awarded: “%(title)s”: %(reason)s") % {"title": post.title, "reason": refusal},
+                    messages.ERROR,
+                )
             else:
                 given += 1
         if given:
             name = form.cleaned_data["award_type"].name
-            modeladmin.message_user(request, f"{given} post(s) awarded a “{name}”.", messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                _("%(count)s post(s) awarded a “%(award)s”.") % {"count": given, "award": name},
+                messages.SUCCESS,
+            )
         return None  # back to the change list
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Give an award",
+        "title": _("Give an award"),
         "opts": modeladmin.opts,
         "posts": posts,
         "course": course,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardsConfig(AppConfig):
     name = "awards"
-    verbose_name = "Awards"
+    verbose_name = _("Awards")
     # Awards are given through the award service (which checks the rules), never added by hand.
     instructor_permissions = (
         "view_awardtype",

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import AwardType
 from .services import NOTE_MAX_CHARS
@@ -6,16 +7,16 @@ from .services import NOTE_MAX_CHARS
 
 class AwardForm(forms.Form):
     award_type = forms.ModelChoiceField(
-        queryset=AwardType.objects.none(), label="Award", empty_label=None, help_text=None
+        queryset=AwardType.objects.none(), label=_("Award"), empty_label=None, help_text=None
     )
     note = forms.CharField(
-        label="Why this post?",
+        label=_("Why this post?"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A sentence or two for the author. It is emailed to them.",
+        help_text=_("A sentence or two for the author. It is emailed to them."),
     )
-    note_public = forms.BooleanField(label="Show the note under the banner", required=False)
+    note_public = forms.BooleanField(label=_("Show the note under the banner"), required=False)
 
     def __init__(self, *args, course, givable, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,14 +30,14 @@ class AwardForm(forms.Form):
 class GiveAwardActionForm(forms.Form):
     """The admin's "Give award…" intermediate page."""
 
-    award_type = forms.ModelChoiceField(queryset=AwardType.objects.none(), label="Award")
+    award_type = forms.ModelChoiceField(queryset=AwardType.objects.none(), label=_("Award"))
     note = forms.CharField(
-        label="Why these posts?",
+        label=_("Why these posts?"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note_public = forms.BooleanField(label="Show the note under the banner", required=False)
+    note_public = forms.BooleanField(label=_("Show the note under the banner"), required=False)
 
     def __init__(self, *args, award_types, **kwargs):
         super().__init__(*args, **kwargs)

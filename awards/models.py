@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Membership
 from posts.models import Post
@@ -20,41 +22,54 @@ HEX_COLOUR_REGEX = r"^#[0-9A-Fa-f]{6}$"
 class Symbol(models.TextChoices):
     """The built-in symbols; each is drawn by awards.symbols, never uploaded."""
 
-    STAR = "star", "Star"
-    LAUREL = "laurel", "Laurel"
-    FLAME = "flame", "Flame"
-    MEDAL = "medal", "Medal"
-    FEATHER = "feather", "Feather"
-    HEART = "heart", "Heart"
+    STAR = "star", _("Star")
+    LAUREL = "laurel", _("Laurel")
+    FLAME = "flame", _("Flame")
+    MEDAL = "medal", _("Medal")
+    FEATHER = "feather", _("Feather")
+    HEART = "heart", _("Heart")
 
 
 class AwardType(models.Model):
     class GivenBy(models.TextChoices):
-        TEAM = "team", "The editorial team"
-        INSTRUCTORS = "instructors", "Instructors only"
+        TEAM = "team", _("The editorial team")
+        INSTRUCTORS = "instructors", _("Instructors only")
         # Nobody gives it by hand: the week's close gives it to the class's choice (coursework).
-        VOTE = "vote", "The class, by vote"
+        VOTE = "vote", _("The class, by vote")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="award_types")
-    name = models.CharField(max_length=60)
-    slug = models.SlugField(max_length=60)
-    symbol = models.CharField(max_length=12, choices=Symbol.choices, default=Symbol.STAR)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="award_types"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=60)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=60)
+    symbol = models.CharField(
+        verbose_name=_("symbol"), max_length=12, choices=Symbol.choices, default=Symbol.STAR
+    )
     colour = models.CharField(
+        verbose_name=_("colour"),
         max_length=7,
         default="#b71c1c",
-        validators=[RegexValidator(HEX_COLOUR_REGEX, "Enter a colour as #rrggbb, for example #b71c1c.")],
-        help_text="A #rrggbb colour for the symbol.",
+        validators=[RegexValidator(HEX_COLOUR_REGEX, _("Enter a colour as #rrggbb, for example #b71c1c."))],
+        help_text=_("A #rrggbb colour for the symbol."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     banner_wording = models.CharField(
+        verbose_name=_("banner wording"),
         max_length=200,
         default=DEFAULT_BANNER_WORDING,
-        help_text="Shown at the top of an awarded post. {name} is replaced by the award's name.",
+        help_text=_("Shown at the top of an awarded post. {name} is replaced by the award's name."),
     )
-    given_by = models.CharField(max_length=12, choices=GivenBy.choices, default=GivenBy.TEAM)
-    created_at = models.DateTimeField(auto_now_add=True)
+    given_by = models.CharField(
+        verbose_name=pgettext_lazy("who may give an award type", "given by"),
+        max_length=12,
+        choices=GivenBy.choices,
+        default=GivenBy.TEAM,
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("award type")
+        verbose_name_plural = _("award types")
         ordering = ["course", "name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="one_award_type_slug_per_course"),
@@ -99,17 +114,30 @@ class AwardQuerySet(models.QuerySet):
 
 
 class Award(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="awards")
-    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="awards")
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards_given"
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="awards")
+    award_type = models.ForeignKey(
+        AwardType, verbose_name=_("award type"), on_delete=models.PROTECT, related_name="awards"
     )
-    note = models.TextField(max_length=500, blank=True, help_text="Why this post, in a sentence or two.")
-    note_public = models.BooleanField(default=False, help_text="Show the note under the banner.")
-    given_at = models.DateTimeField(default=timezone.now, db_index=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        related_name="awards_given",
+    )
+    note = models.TextField(
+        verbose_name=_("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why this post, in a sentence or two."),
+    )
+    note_public = models.BooleanField(
+        verbose_name=_("note public"), default=False, help_text=_("Show the note under the banner.")
+    )
+    given_at = models.DateTimeField(verbose_name=_("given at"), default=timezone.now, db_index=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -119,6 +147,8 @@ class Award(models.Model):
     objects = AwardQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
         ordering = ["-given_at", "-pk"]
         constraints = [
             # Only standing awards count: a revoked award keeps its row as history,
@@ -158,14 +188,20 @@ class EditorialTermQuerySet(models.QuerySet):
 class EditorialTerm(models.Model):
     """A member on the course's editorial team from `starts` to `ends`, both days included."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="editorial_terms")
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="editorial_terms")
-    starts = models.DateField("first day")
-    ends = models.DateField("last day")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="editorial_terms"
+    )
+    member = models.ForeignKey(
+        Membership, verbose_name=_("member"), on_delete=models.CASCADE, related_name="editorial_terms"
+    )
+    starts = models.DateField(_("first day"))
+    ends = models.DateField(_("last day"))
 
     objects = EditorialTermQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("editorial term")
+        verbose_name_plural = _("editorial terms")
         ordering = ["course", "-starts", "member"]
         constraints = [
             models.CheckConstraint(
@@ -179,9 +215,9 @@ class EditorialTerm(models.Model):
     def clean(self):
         errors = {}
         if self.starts and self.ends and self.ends < self.starts:
-            errors["ends"] = "The last day cannot be before the first day."
+            errors["ends"] = gettext("The last day cannot be before the first day.")
         if self.member_id and self.course_id and self.member.course_id != self.course_id:
-            errors["member"] = "Choose a member of this course."
+            errors["member"] = gettext("Choose a member of this course.")
         if errors:
             raise ValidationError(errors)
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.cache import cached_fragment
 from courses.permissions import ARCHIVED_MESSAGE, is_archived, is_instructor, membership_of
@@ -53,25 +54,28 @@ def givable_types(user, course):
 def check_can_award_post(user, post) -> None:
     """The rules that hold whatever the award type: published, not one's own, on the team today."""
     if is_archived(post.course):
-        raise AwardRefused(ARCHIVED_MESSAGE)
+        raise AwardRefused(_(ARCHIVED_MESSAGE))
     if not post.is_live:
-        raise AwardRefused("Only published posts can be awarded.")
+        raise AwardRefused(_("Only published posts can be awarded."))
     if user.is_authenticated and post.author_id == user.pk:
-        raise AwardRefused("Nobody can award their own post.")
+        raise AwardRefused(_("Nobody can award their own post."))
     if not on_team(user, post.course):
         raise AwardRefused(
-            "Only the editorial team can give awards, and students only on the days of their term."
+            _("Only the editorial team can give awards, and students only on the days of their term.")
         )
 
 
 def check_can_give(user, *, post, award_type) -> None:
     if award_type.course_id != post.course_id:
-        raise AwardRefused("This award belongs to another course.")
+        raise AwardRefused(_("This award belongs to another course."))
     if award_type.given_by_vote:
-        raise AwardRefused(f"The “{award_type.name}” is given by the class's vote, at the week's close.")
+        raise AwardRefused(
+            _("The “%(award)s” is given by the class's vote, at the week's close.")
+            % {"award": award_type.name}
+        )
     check_can_award_post(user, post)
     if not award_type.team_may_give and not is_instructor(user, post.course):
-        raise AwardRefused(f"Only instructors can give the “{award_type.name}”.")
+        raise AwardRefused(_("Only instructors can give the “%(award)s”.") % {"award": award_type.name})
 
 
 def can_award_post(user, post) -> bool:
@@ -87,17 +91,17 @@ def can_award_post(user, post) -> bool:
 
 def check_can_revoke(user, award) -> None:
     if is_archived(award.post.course):
-        raise AwardRefused(ARCHIVED_MESSAGE)
+        raise AwardRefused(_(ARCHIVED_MESSAGE))
     if award.is_revoked:
-        raise AwardRefused("This award was already revoked.")
+        raise AwardRefused(_("This award was already revoked."))
     course = award.post.course  # the award type's course, by construction
     if is_instructor(user, course):
         return
     if user.is_authenticated and award.given_by_id == user.pk:
         if timezone.now() - award.given_at <= REVOKE_WINDOW:
             return
-        raise AwardRefused("You can take back an award you gave only within 7 days. Ask an instructor.")
-    raise AwardRefused("Only the course's instructors and the award's giver can revoke it.")
+        raise AwardRefused(_("You can take back an award you gave only within 7 days. Ask an instructor."))
+    raise AwardRefused(_("Only the course's instructors and the award's giver can revoke it."))
 
 
 def can_revoke(user, award) -> bool:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import mail
 from courses import permissions as course_permissions
@@ -29,8 +30,8 @@ def award_grant(
     check_can_give(by, post=post, award_type=award_type)
     note = note.strip()
     if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError(f"Keep the note under {NOTE_MAX_CHARS} characters.")
-    already = AwardRefused(f"This post already has the “{award_type.name}”.")
+        raise ValidationError(_("Keep the note under %(most)s characters.") % {"most": NOTE_MAX_CHARS})
+    already = AwardRefused(_("This post already has the “%(award)s”.") % {"award": award_type.name})
     if Award.objects.active().filter(post=post, award_type=award_type).exists():
         raise already
     try:
@@ -58,11 +59,11 @@ def award_grant_by_vote(*, post, award_type: AwardType, recorded_by, notify: boo
     `notify=False`: recorded history, as in the demo).
     """
     if not award_type.given_by_vote:
-        raise AwardRefused(f"The “{award_type.name}” is not given by vote.")
+        raise AwardRefused(_("The “%(award)s” is not given by vote.") % {"award": award_type.name})
     if award_type.course_id != post.course_id:
-        raise AwardRefused("This award belongs to another course.")
+        raise AwardRefused(_("This award belongs to another course."))
     if not post.is_live:
-        raise AwardRefused("Only published posts can be awarded.")
+        raise AwardRefused(_("Only published posts can be awarded."))
     if Award.objects.active().filter(post=post, award_type=award_type).exists():
         return None
     try:
@@ -97,15 +98,18 @@ def _email_author(award: Award) -> None:
     )
     link = settings.SITE_URL.rstrip("/") + post.get_absolute_url()
     lines = [
-        f"Hello {name},",
+        _("Hello %(name)s,") % {"name": name},
         "",
-        f"Your post “{post.title}” in {post.course.title} was awarded a “{award.award_type.name}”.",
-        f"It now carries the banner: {award.award_type.banner_text}",
+        _("Your post “%(title)s” in %(course)s was awarded a “%(award)s”.")
+        % {"title": post.title, "course": post.course.title, "award": award.award_type.name},
+        _("It now carries the banner: %(banner)s") % {"banner": award.award_type.banner_text},
     ]
     if award.note:
-        lines += ["", "Why it was chosen:", award.note]
-    lines += ["", f"Read it here: {link}"]
+        lines += ["", _("Why it was chosen:"), award.note]
+    lines += ["", _("Read it here: %(link)s") % {"link": link}]
     mail.send(
-        subject=f"Your post was awarded a “{award.award_type.name}”", body="\n".join(lines), to=[author.email]
+        subject=_("Your post was awarded a “%(award)s”") % {"award": award.award_type.name},
+        body="\n".join(lines),
+        to=[author.email],
     )
     logger.info("Award email sent for award %s", award.pk)

@@ -8,6 +8,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import permissions as course_permissions
@@ -58,7 +59,9 @@ def award_give(request, course_slug, slug):
             form.add_error("note", error)
         else:
             messages.success(
-                request, f"You awarded this post a “{award_type.name}”. Its author will get an email."
+                request,
+                _("You awarded this post a “%(award)s”. Its author will get an email.")
+                % {"award": award_type.name},
             )
             return redirect(post)
     status = 400 if request.method == "POST" else 200
@@ -81,7 +84,9 @@ def award_revoke(request, course_slug, pk):
         post__in=Post.objects.visible_to(request.user),
     )
     services.award_revoke(award=award, by=request.user)
-    messages.success(request, f"The “{award.award_type.name}” was revoked. Its record is kept.")
+    messages.success(
+        request, _("The “%(award)s” was revoked. Its record is kept.") % {"award": award.award_type.name}
+    )
     return redirect(award.post)
 
 
@@ -94,7 +99,7 @@ def hall_of_fame(request, course_slug):
     if request.GET.get("type"):
         chosen = next((t for t in award_types if t.slug == request.GET["type"]), None)
         if chosen is None:
-            raise Http404("No such award in this course.")
+            raise Http404(_("No such award in this course."))
     awards = Award.objects.in_hall_of_fame(course)
     if chosen is not None:
         awards = awards.filter(award_type=chosen)
@@ -109,7 +114,7 @@ def hall_of_fame(request, course_slug):
     try:  # the page cache accepts only page numbers written one way; past the last one is a 404
         page = Paginator(posts, HALL_OF_FAME_PER_PAGE).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
-        raise Http404("No such page.") from None
+        raise Http404(_("No such page.")) from None
     weeks = [
         {"start": start, "posts": list(group)}
         for start, group in groupby(
@@ -135,7 +140,7 @@ def to_read(request, course_slug):
     """For the editorial team: the week's published posts with no award yet, with their comment counts."""
     course = course_permissions.readable_course_or_404(request.user, course_slug)
     if not on_team(request.user, course):
-        raise AwardRefused("Only the editorial team has a reading list.")
+        raise AwardRefused(_("Only the editorial team has a reading list."))
     this_week = _monday(timezone.localdate())
     try:
         week_start = _monday(datetime.date.fromisoformat(request.GET.get("week", "")))

@@ -11,6 +11,8 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import ratelimit
 
@@ -42,8 +44,14 @@ def check_rate_limit(*, user, ip_address) -> None:
     except ratelimit.RateLimited as refusal:
         limit = refusal.limit
         raise CommentRefused(
-            f"You have posted {limit.most} comments in {limit.describe()}, the most we accept. "
-            "Please wait a little and send it again: your text is kept below."
+            ngettext(
+                "You have posted %(most)s comment in %(window)s, the most we accept. "
+                "Please wait a little and send it again: your text is kept below.",
+                "You have posted %(most)s comments in %(window)s, the most we accept. "
+                "Please wait a little and send it again: your text is kept below.",
+                limit.most,
+            )
+            % {"most": limit.most, "window": limit.describe()}
         ) from None
 
 
@@ -69,6 +77,8 @@ def check_duplicate(*, post, user, guest_email, body) -> None:
     text = _normalised(body)
     if any(_normalised(earlier) == text for earlier in recent.values_list("body", flat=True)):
         raise CommentRefused(
-            "You posted this same comment a moment ago, so we did not post it twice. "
-            "If you meant to add something, change the text and send it again."
+            _(
+                "You posted this same comment a moment ago, so we did not post it twice. "
+                "If you meant to add something, change the text and send it again."
+            )
         )

@@ -4,6 +4,8 @@ every action goes through comments.services; nothing is ever deleted here."""
 from django.contrib import admin, messages
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Course
@@ -19,7 +21,8 @@ class CommentRevisionInline(admin.TabularInline):
     fields = ["written_at", "replaced_at", "body"]
     readonly_fields = fields
     can_delete = False
-    verbose_name = "earlier version"
+    verbose_name = _("earlier version")
+    verbose_name_plural = _("earlier versions")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,7 +36,7 @@ def _teaches_any(request) -> bool:
 class CourseFilter(admin.SimpleListFilter):
     """Courses the moderator teaches only, so the filter does not reveal other courses."""
 
-    title = "course"
+    title = _("course")
     parameter_name = "course"
 
     def lookups(self, request, model_admin):
@@ -100,44 +103,57 @@ class CommentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         return Truncator(plain_text(comment.body_html)).chars(90)  # what readers see, not the Markdown
 
-    @admin.display(description="Post", ordering="post__title")
+    @admin.display(description=pgettext_lazy("noun", "Post"), ordering="post__title")
     def post_title(self, comment):
         return Truncator(comment.post.title).chars(40)
 
-    @admin.display(description="Course", ordering="post__course__title")
+    @admin.display(description=_("Course"), ordering="post__course__title")
     def course(self, comment):
         return comment.post.course
 
-    @admin.display(description="Author", ordering="author__username")
+    @admin.display(description=_("Author"), ordering="author__username")
     def author_display(self, comment):
-        return comment.author.username if comment.author else f"{comment.guest_name} (guest)"
+        return (
+            comment.author.username
+            if comment.author
+            else gettext("%(name)s (guest)") % {"name": comment.guest_name}
+        )
 
-    @admin.display(description="As shown")
+    @admin.display(description=_("As shown"))
     def rendered_body(self, comment):
         return mark_safe(comment.body_html)  # noqa: S308 -- stored HTML, sanitised by the one pipeline
 
-    def _apply(self, request, queryset, verb, service):
+    def _apply(self, request, queryset, service) -> int:
         done = 0
         for comment in queryset.select_related("post", "post__course"):
             service(comment=comment, by=request.user)
             done += 1
-        self.message_user(request, f"{done} comment{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
+        return done
 
-    @admin.action(description="Approve selected comments")
+    def _done(self, request, message: str, done: int) -> None:
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve selected comments"))
     def approve(self, request, queryset):
-        self._apply(request, queryset, "approved", services.comment_approve)
+        done = self._apply(request, queryset, services.comment_approve)
+        self._done(
+            request, ngettext("%(count)s comment approved.", "%(count)s comments approved.", done), done
+        )
 
-    @admin.action(description="Mark selected comments as spam")
+    @admin.action(description=_("Mark selected comments as spam"))
     def mark_spam(self, request, queryset):
-        self._apply(request, queryset, "marked as spam", services.comment_mark_spam)
+        done = self._apply(request, queryset, services.comment_mark_spam)
+        message = ngettext("%(count)s comment marked as spam.", "%(count)s comments marked as spam.", done)
+        self._done(request, message, done)
 
-    @admin.action(description="Remove selected comments (they stay in the database)")
+    @admin.action(description=_("Remove selected comments (they stay in the database)"))
     def remove(self, request, queryset):
-        self._apply(request, queryset, "removed", services.comment_remove)
+        done = self._apply(request, queryset, services.comment_remove)
+        self._done(request, ngettext("%(count)s comment removed.", "%(count)s comments removed.", done), done)
 
 
 class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
@@ -168,13 +184,17 @@ class CommentOnPostInline(CourseScopedAdminMixin, admin.TabularInline):
             .annotate(author_display_name=membership_of_author("display_name"))
         )
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def short_body(self, comment):
         return Truncator(comment.body).chars(120)
 
-    @admin.display(description="Author")
+    @admin.display(description=_("Author"))
     def who(self, comment):
-        return comment.author_name if comment.author_id else f"{comment.guest_name} (guest)"
+        return (
+            comment.author_name
+            if comment.author_id
+            else gettext("%(name)s (guest)") % {"name": comment.guest_name}
+        )
 
 
 @admin.register(NotificationPreference)

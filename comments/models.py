@@ -4,6 +4,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Membership
 from posts.markdown import render_comment_markdown
@@ -56,43 +58,58 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting moderation"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", pgettext_lazy("comment status", "Spam")
+        REMOVED = "removed", _("Removed")
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments", verbose_name=_("post"))
     # Null for guests, who give a name and an email instead. PROTECT, like Post.author:
     # deleting an account must not silently take classmates' replies with it.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("author"),
     )
-    guest_name = models.CharField(max_length=80, blank=True)
-    guest_email = models.EmailField(blank=True)
+    guest_name = models.CharField(max_length=80, blank=True, verbose_name=_("guest name"))
+    guest_email = models.EmailField(blank=True, verbose_name=_("guest email"))
     # RESTRICT: a comment with replies cannot be deleted from under them (it is soft-removed),
     # yet deleting the whole post still takes its thread.
     parent = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("parent"),
     )
     # 1 for a top-level comment; bounded by the course's max_comment_depth.
-    depth = models.PositiveSmallIntegerField(default=1)
-    body = models.TextField()
+    depth = models.PositiveSmallIntegerField(default=1, verbose_name=_("depth"))
+    body = models.TextField(verbose_name=_("body"))
     body_html = models.TextField(editable=False, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("moderated by"),
     )
-    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("moderated at"))
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -117,7 +134,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on {self.post}"
+        return gettext("%(author)s on %(post)s") % {"author": self.author_name, "post": self.post}
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -156,7 +173,8 @@ class Comment(models.Model):
         if name:
             return name
         membership = Membership.objects.filter(course_id=self.post.course_id, user_id=self.author_id).first()
-        return membership.display_name if membership else FORMER_MEMBER  # never the username (issue 18)
+        # Never the username (issue 18).
+        return membership.display_name if membership else gettext(FORMER_MEMBER)
 
     @property
     def by_instructor(self):
@@ -174,17 +192,24 @@ class Comment(models.Model):
 class CommentRevision(models.Model):
     """An earlier version of a comment, kept when its author edits it (instructors can read them)."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("comment")
+    )
+    body = models.TextField(verbose_name=_("body"))
     # When this version was written (the comment's creation or its previous edit).
-    written_at = models.DateTimeField()
-    replaced_at = models.DateTimeField(auto_now_add=True)
+    written_at = models.DateTimeField(verbose_name=_("written at"))
+    replaced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("replaced at"))
 
     class Meta:
+        verbose_name = _("comment revision")
+        verbose_name_plural = _("comment revisions")
         ordering = ["-replaced_at", "-pk"]
 
     def __str__(self):
-        return f"Version of comment {self.comment_id} from {self.written_at:%Y-%m-%d %H:%M}"
+        return gettext("Version of comment %(id)s from %(when)s") % {
+            "id": self.comment_id,
+            "when": f"{self.written_at:%Y-%m-%d %H:%M}",
+        }
 
     @property
     def body_html(self):
@@ -195,20 +220,27 @@ class NotificationPreference(models.Model):
     """Which comment emails a user wants. No row means every kind is on."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comment_notification_preference",
+        verbose_name=_("user"),
     )
-    on_comment_on_my_post = models.BooleanField(default=True, verbose_name="Someone comments on my post")
-    on_reply = models.BooleanField(default=True, verbose_name="Someone replies to my comment")
-    on_approved = models.BooleanField(default=True, verbose_name="My comment held for moderation is approved")
+    on_comment_on_my_post = models.BooleanField(default=True, verbose_name=_("Someone comments on my post"))
+    on_reply = models.BooleanField(default=True, verbose_name=_("Someone replies to my comment"))
+    on_approved = models.BooleanField(
+        default=True, verbose_name=_("My comment held for moderation is approved")
+    )
     on_moderation = models.BooleanField(
-        default=True, verbose_name="A comment in a course I teach awaits moderation"
+        default=True, verbose_name=_("A comment in a course I teach awaits moderation")
     )
 
     class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         ordering = ["user"]
 
     def __str__(self):
-        return f"Comment emails for {self.user}"
+        return gettext("Comment emails for %(user)s") % {"user": self.user}
 
     def get_absolute_url(self):
         return reverse("comments:notification-settings")
@@ -217,13 +249,17 @@ class NotificationPreference(models.Model):
 class PostMute(models.Model):
     """The user wants no more comment emails about this post (the one-click link in each email)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_posts")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_posts", verbose_name=_("user")
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", verbose_name=_("post"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("post mute")
+        verbose_name_plural = _("post mutes")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_mute_per_user_and_post")]
 
     def __str__(self):
-        return f"{self.user} muted {self.post}"
+        return gettext("%(user)s muted %(post)s") % {"user": self.user, "post": self.post}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core import mail
@@ -107,7 +108,8 @@ def _send_visible_comment(comment: Comment) -> None:
             user=parent_author,
             kind=Kind.REPLY,
             comment=comment,
-            subject=f"{comment.author_name} replied to your comment on “{post.title}”",
+            subject=_("%(name)s replied to your comment on “%(title)s”")
+            % {"name": comment.author_name, "title": post.title},
             template="comments/email/reply.txt",
         )
     if post.author_id not in told:
@@ -115,7 +117,8 @@ def _send_visible_comment(comment: Comment) -> None:
             user=post.author,
             kind=Kind.COMMENT_ON_POST,
             comment=comment,
-            subject=f"{comment.author_name} commented on “{post.title}”",
+            subject=_("%(name)s commented on “%(title)s”")
+            % {"name": comment.author_name, "title": post.title},
             template="comments/email/comment_on_post.txt",
         )
 
@@ -127,7 +130,7 @@ def _send_approved(comment: Comment) -> None:
         user=comment.author,
         kind=Kind.APPROVED,
         comment=comment,
-        subject=f"Your comment on “{comment.post.title}” is now published",
+        subject=_("Your comment on “%(title)s” is now published") % {"title": comment.post.title},
         template="comments/email/approved.txt",
     )
 
@@ -161,7 +164,7 @@ def tell_of_held_comment(comment_pk: int) -> str:
             user=membership.user,
             kind=Kind.MODERATION,
             comment=comment,
-            subject=f"A comment on “{comment.post.title}” awaits moderation",
+            subject=_("A comment on “%(title)s” awaits moderation") % {"title": comment.post.title},
             template="comments/email/moderation.txt",
         )
     return "told"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses import permissions as course_permissions
 
@@ -28,16 +29,18 @@ def comment_access(user, post) -> CommentAccess:
     """Assumes the caller already checked the reader may see the post (else it is a 404)."""
     course = post.course
     if course_permissions.is_archived(course):
-        return CommentAccess(False, reason=course_permissions.ARCHIVED_MESSAGE)
+        return CommentAccess(False, reason=_(course_permissions.ARCHIVED_MESSAGE))
     if not post.is_live:
-        return CommentAccess(False, reason="Comments open when the post is published.")
+        return CommentAccess(False, reason=_("Comments open when the post is published."))
     if user.is_authenticated:
         if course_permissions.is_member(user, course):
             return CommentAccess(True)
-        return CommentAccess(False, reason="Only members of this course can comment. Join it with its code.")
+        return CommentAccess(
+            False, reason=_("Only members of this course can comment. Join it with its code.")
+        )
     if course.is_public and course.allow_guest_comments:
         return CommentAccess(True, as_guest=True)
-    return CommentAccess(False, reason="Log in as a member of this course to comment.")
+    return CommentAccess(False, reason=_("Log in as a member of this course to comment."))
 
 
 def can_moderate(user, course) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses import permissions as course_permissions
 from posts.models import Post
@@ -68,7 +69,7 @@ def reply_parent(*, post: Post, parent: Comment | None) -> Comment | None:
     if parent is None:
         return None
     if parent.post_id != post.pk or parent.status != Comment.Status.APPROVED:
-        raise CommentRefused("That comment cannot be replied to any more. Your text is kept below.")
+        raise CommentRefused(_("That comment cannot be replied to any more. Your text is kept below."))
     while parent is not None and parent.depth >= post.course.max_comment_depth:
         parent = parent.parent
     return parent

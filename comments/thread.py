@@ -37,14 +37,16 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from core.cache import cached_fragment
 
 from . import permissions
 from .models import Comment
 
-REMOVED_TEXT = "This comment was removed."
-HIDDEN_TEXT = "This comment is not shown."
+# Lazy: the placeholder is drawn in the reader's language.
+REMOVED_TEXT = gettext_lazy("This comment was removed.")
+HIDDEN_TEXT = gettext_lazy("This comment is not shown.")
 
 
 @dataclass
@@ -296,8 +298,10 @@ def shared_section_for(request, post, access, form_class) -> SafeString | None:
     """
     user = request.user
     logged_in = user.is_authenticated
-    # Everything besides the course's data that the shared section depends on.
-    variant = hashlib.sha256(repr((access, logged_in, form_class.__name__)).encode()).hexdigest()[:16]
+    # Everything besides the course's data (and the language, in every fragment's key) that the shared
+    # section depends on; str(reason): a lazy reason's repr names its address in memory, not its words.
+    kind = (access.allowed, access.as_guest, str(access.reason), logged_in, form_class.__name__)
+    variant = hashlib.sha256(repr(kind).encode()).hexdigest()[:16]
     shared = cached_fragment(
         post.course.slug,
         f"comments:{post.pk}:{variant}",

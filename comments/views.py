@@ -5,6 +5,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core import ratelimit
@@ -40,10 +42,10 @@ def _visible_comment(request, course_slug, pk) -> Comment:
         Comment.objects.select_related("post", "post__course", "author"), pk=pk, post__course=course
     )
     if not Post.objects.visible_to(request.user).filter(pk=comment.post_id).exists():
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     moderator = permissions.can_moderate(request.user, course)
     if not moderator and not Comment.objects.visible_to(request.user).filter(pk=comment.pk).exists():
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     return comment
 
 
@@ -77,7 +79,7 @@ def comment_create(request, course_slug, post_slug):
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"], post=post).first()
         if parent is None:
             form.add_error(
-                None, "The comment you replied to is gone. Your text is kept: send it as a new comment."
+                None, _("The comment you replied to is gone. Your text is kept: send it as a new comment.")
             )
             return _post_page_with_form(request, post, form)
     try:
@@ -96,10 +98,10 @@ def comment_create(request, course_slug, post_slug):
     if comment.is_pending:
         messages.info(
             request,
-            "Thank you. Your comment is awaiting moderation: it appears once an instructor approves it.",
+            _("Thank you. Your comment is awaiting moderation: it appears once an instructor approves it."),
         )
     else:
-        messages.success(request, "Your comment is posted.")
+        messages.success(request, _("Your comment is posted."))
     if comment.is_guest and comment.is_pending:
         return redirect(f"{post.get_absolute_url()}#comments")
     return redirect(comment.get_absolute_url())
@@ -110,14 +112,21 @@ def comment_edit(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
     course_permissions.refuse_if_archived(comment.post.course)
     if comment.author_id != request.user.pk:
-        raise PermissionDenied("You can edit only your own comments.")
+        raise PermissionDenied(_("You can edit only your own comments."))
     if not permissions.can_edit(request.user, comment):
         minutes = int(permissions.edit_window().total_seconds() // 60)
-        raise PermissionDenied(f"A comment can be edited for {minutes} minutes after it is posted.")
+        raise PermissionDenied(
+            ngettext(
+                "A comment can be edited for %(minutes)s minute after it is posted.",
+                "A comment can be edited for %(minutes)s minutes after it is posted.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
-        messages.success(request, "Your comment is updated.")
+        messages.success(request, _("Your comment is updated."))
         return redirect(comment.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
@@ -134,16 +143,16 @@ def comment_remove(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
     course_permissions.refuse_if_archived(comment.post.course)
     if not permissions.can_remove_own(request.user, comment):
-        raise PermissionDenied("You can remove only your own comments.")
+        raise PermissionDenied(_("You can remove only your own comments."))
     services.comment_remove(comment=comment, by=request.user)
-    messages.success(request, "Your comment is removed.")
+    messages.success(request, _("Your comment is removed."))
     return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
 MODERATION_ACTIONS = {
-    "approve": (services.comment_approve, "The comment is approved and published."),
-    "spam": (services.comment_mark_spam, "The comment is marked as spam and hidden."),
-    "remove": (services.comment_remove, "The comment is removed."),
+    "approve": (services.comment_approve, gettext_lazy("The comment is approved and published.")),
+    "spam": (services.comment_mark_spam, gettext_lazy("The comment is marked as spam and hidden.")),
+    "remove": (services.comment_remove, gettext_lazy("The comment is removed.")),
 }
 
 
@@ -153,10 +162,10 @@ def comment_moderate(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
     course_permissions.refuse_if_archived(comment.post.course)
     if not permissions.can_moderate(request.user, comment.post.course):
-        raise PermissionDenied("Only the course's instructors can moderate comments.")
+        raise PermissionDenied(_("Only the course's instructors can moderate comments."))
     action = MODERATION_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
-        messages.error(request, "Choose approve, spam or remove.")
+        messages.error(request, _("Choose approve, spam or remove."))
         return redirect(comment.get_absolute_url())
     service, message = action
     service(comment=comment, by=request.user)
@@ -169,7 +178,7 @@ def comment_moderate(request, course_slug, pk):
 def comment_history(request, course_slug, pk):
     comment = _visible_comment(request, course_slug, pk)
     if not permissions.can_moderate(request.user, comment.post.course):
-        raise PermissionDenied("Only the course's instructors can read a comment's earlier versions.")
+        raise PermissionDenied(_("Only the course's instructors can read a comment's earlier versions."))
     return render(
         request,
         "comments/comment_history.html",
@@ -191,7 +200,7 @@ def notification_settings(request):
     form = NotificationPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your email choices are saved.")
+        messages.success(request, _("Your email choices are saved."))
         return redirect("comments:notification-settings")
     muted = PostMute.objects.filter(user=request.user).select_related("post", "post__course")
     return render(request, "comments/notification_settings.html", {"form": form, "muted": muted})

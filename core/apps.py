@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _create_cache_tables(sender, using, **kwargs):
@@ -13,7 +14,7 @@ def _create_cache_tables(sender, using, **kwargs):
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "Shared machinery"
+    verbose_name = _("Shared machinery")
 
     def ready(self):
         post_migrate.connect(_create_cache_tables, dispatch_uid="core.create_cache_tables")

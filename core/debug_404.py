@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import Http404
 from django.urls import Resolver404, get_resolver
+from django.utils.translation import gettext as _
 
 
 class OwnNotFoundPageMiddleware:
@@ -26,7 +27,7 @@ class OwnNotFoundPageMiddleware:
             # before any middleware sees the exception: look first, the same way it will.
             resolver.resolve(request.path_info)
         except Resolver404:
-            return self._not_found(request, resolver, Http404("No page at this address."))
+            return self._not_found(request, resolver, Http404(_("No page at this address.")))
         return self.get_response(request)
 
     def process_exception(self, request, exception):

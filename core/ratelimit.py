@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.redis_cache import outage
 
@@ -41,11 +43,13 @@ class Limit:
 
     def describe(self) -> str:
         minutes = self.window_seconds // 60
+        # Read inside a sentence ("in 15 minutes"): Russian needs the accusative, hence "a minute".
         if minutes <= 1:
-            return "a minute"
+            return _("a minute")
         if minutes < 120:
-            return f"{minutes} minutes"
-        return f"{minutes // 60} hours"
+            return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+        hours = minutes // 60
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
 
 
 # Scope name -> limits. Override any of them with settings.RATE_LIMITS.
@@ -70,7 +74,7 @@ DEFAULT_LIMITS = {
 class RateLimited(Exception):
     def __init__(self, limit: Limit):
         self.limit = limit
-        super().__init__(f"Too many attempts in {limit.describe()}.")
+        super().__init__(_("Too many attempts in %(span)s.") % {"span": limit.describe()})
 
 
 def limits_for(scope: str) -> tuple[Limit, ...]:

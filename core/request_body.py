@@ -22,6 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 FORM_FIELDS_BYTES = 64 * 1024  # room for the form's other fields beside a file
 
@@ -67,7 +68,9 @@ def upload_refusal(request) -> str | None:
 
 
 def _too_large_message(max_bytes: int) -> str:
-    return f"The file is larger than {filesizeformat(max_bytes)}. Make it smaller and try again."
+    return _("The file is larger than %(size)s. Make it smaller and try again.") % {
+        "size": filesizeformat(max_bytes)
+    }
 
 
 class ExpectedFilesOnly(FileUploadHandler):
@@ -79,7 +82,7 @@ class ExpectedFilesOnly(FileUploadHandler):
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         if not self.max_bytes:
-            raise MultiPartParserError("This form takes no files: send it without the attachment.")
+            raise MultiPartParserError(_("This form takes no files: send it without the attachment."))
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):
@@ -120,7 +123,7 @@ class RequestBodyMiddleware:
             if not is_utf8:
                 return _bad_request(
                     request,
-                    "This form was sent in a character set other than UTF-8. Send it again from the page.",
+                    _("This form was sent in a character set other than UTF-8. Send it again from the page."),
                 )
             request.encoding = "utf-8"  # the one spelling Django reads
         if content_type == "multipart/form-data":
@@ -135,7 +138,7 @@ class RequestBodyMiddleware:
                 if too_large is not None:
                     return too_large(request)
                 return _bad_request(
-                    request, "The request is too large. Shorten what you wrote, or send less."
+                    request, _("The request is too large. Shorten what you wrote, or send less.")
                 )
         return None
 

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import roster, services
@@ -31,15 +33,15 @@ class MembershipInline(CourseScopedAdminMixin, admin.TabularInline):
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label="Roster file (.csv)")
+    file = forms.FileField(label=gettext_lazy("Roster file (.csv)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file: a spreadsheet saved as CSV (UTF-8).")
+            raise forms.ValidationError(_("Upload a .csv file: a spreadsheet saved as CSV (UTF-8)."))
         if upload.size > roster.MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {roster.MAX_BYTES // 1024} KB. Split the roster."
+                _("The file is larger than %(kb)s KB. Split the roster.") % {"kb": roster.MAX_BYTES // 1024}
             )
         return upload
 
@@ -67,20 +69,25 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="Tools")
+    @admin.display(description=gettext_lazy("Tools"))
     def tools(self, course):
         return format_html(
-            '<a href="{}">Roster import</a>', reverse("admin:courses_course_roster", args=[course.pk])
+            '<a href="{}">{}</a>',
+            reverse("admin:courses_course_roster", args=[course.pk]),
+            _("Roster import"),
         )
 
-    @admin.action(description="Rotate the join code of the selected courses", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Rotate the join code of the selected courses"), permissions=["change"]
+    )
     def rotate_join_codes(self, request, queryset):
         courses = list(queryset)
         for course in courses:
             services.course_rotate_join_code(course=course)
         self.message_user(
             request,
-            f"New join code for {len(courses)} course(s). The old codes no longer work.",
+            _("New join code for %(count)s course(s). The old codes no longer work.")
+            % {"count": len(courses)},
             messages.SUCCESS,
         )
 
@@ -95,7 +102,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def _course(self, request, object_id) -> Course:
         course = self.get_object(request, unquote(object_id))
         if course is None:  # superusers only: scoped users got a 404 already
-            raise Http404("No such course.")
+            raise Http404(_("No such course."))
         return course
 
     def _context(self, request, course, title, **extra):
@@ -113,7 +120,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         if not (
             self.has_change_permission(request, course) and request.user.has_perm("courses.add_membership")
         ):
-            raise PermissionDenied("You may not enrol students in this course.")
+            raise PermissionDenied(_("You may not enrol students in this course."))
         errors = []
         form = RosterUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -124,12 +131,14 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             except roster.RosterInvalid as invalid:
                 errors = invalid.errors
             else:
-                self.message_user(request, f"Roster imported: {result.summary}", messages.SUCCESS)
+                self.message_user(
+                    request, _("Roster imported: %(summary)s") % {"summary": result.summary}, messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:courses_course_change", args=[course.pk]))
         context = self._context(
             request,
             course,
-            "Import a roster",
+            _("Import a roster"),
             form=form,
             errors=errors,
             columns=roster.COLUMNS,
@@ -142,10 +151,12 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def rotate_join_code_view(self, request, object_id):
         course = self._course(request, object_id)
         if not self.has_change_permission(request, course):
-            raise PermissionDenied("You may not change this course.")
+            raise PermissionDenied(_("You may not change this course."))
         code = services.course_rotate_join_code(course=course)
         self.message_user(
-            request, f"The new join code is {code}. The old code no longer works.", messages.SUCCESS
+            request,
+            _("The new join code is %(code)s. The old code no longer works.") % {"code": code},
+            messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:courses_course_change", args=[course.pk]))
 

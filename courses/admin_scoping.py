@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.widgets import Select
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .models import Course
 
@@ -139,7 +140,7 @@ class CourseScopedAdminMixin:
         obj = super().get_object(request, object_id, from_field)
         if obj is None and self.is_scoped(request):
             # Out of scope and nonexistent look the same: a 404, never a hint.
-            raise Http404("No such object in your courses.")
+            raise Http404(_("No such object in your courses."))
         return obj
 
     def get_autocomplete_fields(self, request):
@@ -206,7 +207,7 @@ class CourseScopedAdminMixin:
                 if found != len(selected):
                     self.message_user(
                         request,
-                        "Some of the selected items are not in your courses. Nothing was changed.",
+                        _("Some of the selected items are not in your courses. Nothing was changed."),
                         messages.ERROR,
                     )
                     return HttpResponseRedirect(request.get_full_path())
@@ -227,15 +228,15 @@ def view_on_site(request, content_type_id, object_id):
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist:
-            raise Http404("No such object.") from None
+            raise Http404(_("No such object.")) from None
         try:
             model_admin = admin.site.get_model_admin(model)
         except NotRegistered:
-            raise Http404("No such object in your courses.") from None
+            raise Http404(_("No such object in your courses.")) from None
         try:
             visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
         except (ValueError, TypeError, ValidationError):  # "/admin/r/12/abc/": not a key of that model
             visible = False
         if not visible:
-            raise Http404("No such object in your courses.")
+            raise Http404(_("No such object in your courses."))
     return shortcut(request, content_type_id, object_id)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_instructors_group(sender, using, **kwargs):
@@ -16,7 +17,7 @@ def _sync_instructors_group(sender, using, **kwargs):
 
 class CoursesConfig(AppConfig):
     name = "courses"
-    verbose_name = "Courses"
+    verbose_name = _("Courses")
     # What instructors may do with this app's models in the admin (courses/services.py
     # gathers every app's list). No adding or deleting courses.
     instructor_permissions = (

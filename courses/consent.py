@@ -15,6 +15,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.cache import cached_row
 
@@ -49,15 +50,18 @@ def _lock(membership: Membership) -> Membership:
 def consent_give(*, membership: Membership, by, text_digest_seen: str) -> PublishConsent:
     """Record the student's consent to the course's current text; giving it twice keeps the first."""
     if by.pk != membership.user_id:
-        raise ConsentRefused("Only the student can give consent to publish, from their own account.")
+        raise ConsentRefused(_("Only the student can give consent to publish, from their own account."))
     if membership.is_instructor:
-        raise ConsentRefused("Instructors' posts are public in a public course: they need no consent.")
+        raise ConsentRefused(_("Instructors' posts are public in a public course: they need no consent."))
     with transaction.atomic():
         locked = _lock(membership)
         course = locked.course
         if not course.is_public:
             raise ConsentRefused(
-                "This course is for members only: nothing in it is public, so there is nothing to consent to."
+                _(
+                    "This course is for members only: nothing in it is public, "
+                    "so there is nothing to consent to."
+                )
             )
         if text_digest(course.consent_text) != text_digest_seen:
             raise ConsentTextChanged()
@@ -75,7 +79,7 @@ def consent_give(*, membership: Membership, by, text_digest_seen: str) -> Publis
 def consent_revoke(*, membership: Membership, by) -> PublishConsent | None:
     """Take the consent back: from the next request on, the student's posts are for members only."""
     if by.pk != membership.user_id:
-        raise ConsentRefused("Only the student can take back their consent to publish.")
+        raise ConsentRefused(_("Only the student can take back their consent to publish."))
     with transaction.atomic():
         locked = _lock(membership)
         standing = locked.publish_consents.filter(revoked_at__isnull=True).first()

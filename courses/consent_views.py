@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import consent, permissions
@@ -15,7 +16,7 @@ def _own_membership(request, course_slug):
     membership = permissions.membership_of(request.user, course)
     if membership is None:
         raise PermissionDenied(
-            "Only a student of this course can give or take back consent to publish in it."
+            _("Only a student of this course can give or take back consent to publish in it.")
         )
     membership.course = course
     return membership
@@ -37,14 +38,17 @@ def consent_give(request, course_slug):
     except consent.ConsentTextChanged:
         messages.error(
             request,
-            f"The consent text of {course.title} changed since you opened the page. "
-            "Nothing was recorded: read it again below, and give consent if you agree.",
+            _(
+                "The consent text of %(course)s changed since you opened the page. "
+                "Nothing was recorded: read it again below, and give consent if you agree."
+            )
+            % {"course": course.title},
         )
         return _back_to_account(course)
     messages.success(
         request,
-        f"Thank you. Your published posts in {course.title} can now be read by anyone, "
-        f"under the name {membership.display_name}.",
+        _("Thank you. Your published posts in %(course)s can now be read by anyone, under the name %(name)s.")
+        % {"course": course.title, "name": membership.display_name},
     )
     return _back_to_account(course)
 
@@ -55,7 +59,9 @@ def consent_revoke(request, course_slug):
     membership = _own_membership(request, course_slug)
     course = membership.course
     if membership.is_instructor:
-        raise PermissionDenied("Instructors' posts need no consent, so there is none to take back.")
+        raise PermissionDenied(_("Instructors' posts need no consent, so there is none to take back."))
     consent.consent_revoke(membership=membership, by=request.user)
-    messages.success(request, f"Done. Your posts in {course.title} are now for its members only.")
+    messages.success(
+        request, _("Done. Your posts in %(course)s are now for its members only.") % {"course": course.title}
+    )
     return _back_to_account(course)

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import mail, ratelimit
 
@@ -22,7 +24,7 @@ def _check_join_code(code: str) -> str:
     code = code.strip().upper()
     if not Course.objects.filter(join_code=code).exists():
         raise forms.ValidationError(
-            "That join code does not match any course. Check it with your instructor."
+            _("That join code does not match any course. Check it with your instructor.")
         )
     return code
 
@@ -49,10 +51,15 @@ class RefusableMixin:
 
 
 class JoinCourseForm(RefusableMixin, forms.Form):
-    join_code = forms.CharField(max_length=16, help_text="Your instructor gives you this code.")
+    join_code = forms.CharField(
+        label=gettext_lazy("Join code"),
+        max_length=16,
+        help_text=gettext_lazy("Your instructor gives you this code."),
+    )
     display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
         max_length=80,
-        help_text="Shown on your posts and comments. A pseudonym is fine.",
+        help_text=gettext_lazy("Shown on your posts and comments. A pseudonym is fine."),
     )
 
     def clean_join_code(self):
@@ -63,12 +70,20 @@ class SignUpForm(RefusableMixin, UserCreationForm):
     """A username must be unique, so a taken one is told (rate-limited, like every sign-up);
     an email address is never: services.user_sign_up treats a taken one without saying so."""
 
-    email = forms.EmailField(help_text="For password resets and notifications. Never shown.")
-    display_name = forms.CharField(
-        max_length=80,
-        help_text="Shown on your posts and comments. A pseudonym is fine.",
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        help_text=gettext_lazy("For password resets and notifications. Never shown."),
     )
-    join_code = forms.CharField(max_length=16, help_text="Your instructor gives you this code.")
+    display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
+        max_length=80,
+        help_text=gettext_lazy("Shown on your posts and comments. A pseudonym is fine."),
+    )
+    join_code = forms.CharField(
+        label=gettext_lazy("Join code"),
+        max_length=16,
+        help_text=gettext_lazy("Your instructor gives you this code."),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -80,9 +95,12 @@ class SignUpForm(RefusableMixin, UserCreationForm):
 
 class InvitationAnswerForm(forms.Form):
     display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
         max_length=80,
         required=False,
-        help_text="Shown on your posts and comments. A pseudonym is fine. Empty keeps the name above.",
+        help_text=gettext_lazy(
+            "Shown on your posts and comments. A pseudonym is fine. Empty keeps the name above."
+        ),
     )
 
 
@@ -121,15 +139,21 @@ class LoginThrottle:
     (a school's Wi-Fi, one address for a whole class) cannot lock its owner out.
     """
 
-    pair_message = (
-        "Too many failed log-ins for this account {where}. Wait {span} and try again, or reset your password."
+    # Whole sentences (one per place), filled with the span when refused: translators see each one.
+    device_message = gettext_lazy(
+        "Too many failed log-ins for this account on this device. "
+        "Wait %(span)s and try again, or reset your password."
     )
-    address_message = (
-        "Too many failed log-ins from your network. Wait {span} and try again, or reset your password."
+    pair_message = gettext_lazy(
+        "Too many failed log-ins for this account from your network. "
+        "Wait %(span)s and try again, or reset your password."
     )
-    account_message = (
+    address_message = gettext_lazy(
+        "Too many failed log-ins from your network. Wait %(span)s and try again, or reset your password."
+    )
+    account_message = gettext_lazy(
         "Too many failed log-ins for this account from other places. Log in from a device or network "
-        "you have used before, or wait {span} and try again. If you think someone is guessing your "
+        "you have used before, or wait %(span)s and try again. If you think someone is guessing your "
         "password, reset it."
     )
 
@@ -163,8 +187,8 @@ class LoginThrottle:
         try:
             ratelimit.check("login-failure", self.pair)
         except ratelimit.RateLimited as refusal:
-            where = "on this device" if self.on_known_device else "from your network"
-            self._refuse(self.pair_message.format(where=where, span=refusal.limit.describe()))
+            message = self.device_message if self.on_known_device else self.pair_message
+            self._refuse(message % {"span": refusal.limit.describe()})
         if self.on_known_device or self._on_known_address():
             return
         for scope, identity, message in (
@@ -174,7 +198,7 @@ class LoginThrottle:
             try:
                 ratelimit.check(scope, identity)
             except ratelimit.RateLimited as refusal:
-                self._refuse(message.format(span=refusal.limit.describe()))
+                self._refuse(message % {"span": refusal.limit.describe()})
 
     @staticmethod
     def _refuse(message: str):
@@ -242,8 +266,8 @@ class LimitedPasswordResetForm(PasswordResetForm):
             )
         except ratelimit.RateLimited as refusal:
             raise forms.ValidationError(
-                f"Too many reset requests in {refusal.limit.describe()}. "
-                "Check your inbox, or wait and try again."
+                _("Too many reset requests in %(span)s. Check your inbox, or wait and try again.")
+                % {"span": refusal.limit.describe()}
             ) from None
         return email
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
@@ -19,7 +21,8 @@ def site_time_zone() -> str:
 
 
 # Consent to publish (issue 18): the words a student agrees to before the world reads them.
-DEFAULT_CONSENT_TEXT = (
+# Stored in each course when it is made: in the language of whoever makes it (English in tests).
+DEFAULT_CONSENT_TEXT = gettext_noop(
     "I agree that my published posts in this course may be read by anyone on the web, under my "
     "display name in the course (never my username). I can take this back at any time: my posts are "
     "then for members of the course only, from the next page anyone opens."
@@ -27,7 +30,7 @@ DEFAULT_CONSENT_TEXT = (
 
 
 def default_consent_text() -> str:
-    return DEFAULT_CONSENT_TEXT
+    return gettext(DEFAULT_CONSENT_TEXT)
 
 
 # An author page's address names a membership by this, never by the username (issue 18).
@@ -41,7 +44,7 @@ def new_author_slug() -> str:
 def validate_time_zone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
         raise ValidationError(
-            "Choose a time zone by its region name, for example America/New_York or Europe/Moscow."
+            gettext("Choose a time zone by its region name, for example America/New_York or Europe/Moscow.")
         )
 
 
@@ -63,59 +66,99 @@ class CourseQuerySet(models.QuerySet):
 
 class Course(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: anyone may read"
-        MEMBERS = "members", "Members only"
+        PUBLIC = "public", _("Public: anyone may read")
+        MEMBERS = "members", _("Members only")
 
     class OnMemberDeletion(models.TextChoices):
-        KEEP = "keep", "Keep their posts, signed “a former member”"
-        REMOVE = "remove", "Remove their posts"
+        KEEP = "keep", _("Keep their posts, signed “a former member”")
+        REMOVE = "remove", _("Remove their posts")
 
-    slug = models.SlugField(max_length=60, unique=True)
-    title = models.CharField(max_length=200)
-    term = models.CharField(max_length=60, blank=True, help_text="For example: Fall 2026")
-    description = models.TextField(blank=True)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
-    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    class Accent(models.TextChoices):
+        # The values are CSS class suffixes (accent-<value> on the page's body).
+        CRIMSON = "crimson", pgettext_lazy("colour", "Crimson")
+        BLUE = "blue", pgettext_lazy("colour", "Blue")
+        GREEN = "green", pgettext_lazy("colour", "Green")
+        PURPLE = "purple", pgettext_lazy("colour", "Purple")
+        OCHRE = "ochre", pgettext_lazy("colour", "Ochre")
+        TEAL = "teal", pgettext_lazy("colour", "Teal")
+        SLATE = "slate", pgettext_lazy("colour", "Slate")
+
+    slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
+    title = models.CharField(verbose_name=pgettext_lazy("a name, not a headline", "title"), max_length=200)
+    term = models.CharField(
+        verbose_name=_("term"), max_length=60, blank=True, help_text=_("For example: Fall 2026")
+    )
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    accent = models.CharField(
+        verbose_name=_("accent"),
+        max_length=10,
+        choices=Accent.choices,
+        default=Accent.CRIMSON,
+        help_text=_("The colour of the course's pages."),
+    )
+    visibility = models.CharField(
+        verbose_name=_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    join_code = models.CharField(
+        verbose_name=_("join code"), max_length=16, unique=True, default=new_join_code
+    )
     # Comment policy; the comments app reads these.
     moderate_first_comment = models.BooleanField(
+        verbose_name=_("moderate first comment"),
         default=True,
-        help_text="Hold a member's comments until an instructor has approved one of theirs.",
+        help_text=_("Hold a member's comments until an instructor has approved one of theirs."),
     )
     allow_guest_comments = models.BooleanField(
-        default=False, help_text="On a public course, let visitors comment (always held)."
+        verbose_name=_("allow guest comments"),
+        default=False,
+        help_text=_("On a public course, let visitors comment (always held)."),
     )
-    max_comment_depth = models.PositiveSmallIntegerField(default=5, help_text="How deep replies may nest.")
+    max_comment_depth = models.PositiveSmallIntegerField(
+        verbose_name=_("max comment depth"), default=5, help_text=_("How deep replies may nest.")
+    )
     # The week's rhythm; the coursework app reads these.
     time_zone = models.CharField(
+        verbose_name=_("time zone"),
         max_length=64,
         default=site_time_zone,
         validators=[validate_time_zone],
-        help_text="Due dates and weeks (Monday to Sunday) are in this zone, for example America/New_York.",
+        help_text=_("Due dates and weeks (Monday to Sunday) are in this zone, for example America/New_York."),
     )
     assign_readers = models.BooleanField(
+        verbose_name=_("assign readers"),
         default=False,
-        help_text="Each week, give every student two classmates' posts of the week before to answer.",
+        help_text=_("Each week, give every student two classmates' posts of the week before to answer."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     consent_text = models.TextField(
+        verbose_name=_("consent text"),
         default=default_consent_text,
-        help_text="In a public course, what a student agrees to before their posts are shown to anyone "
-        "who is not a member. Each consent keeps the text it was given to.",
+        help_text=_(
+            "In a public course, what a student agrees to before their posts are shown to anyone "
+            "who is not a member. Each consent keeps the text it was given to."
+        ),
     )
     # The term's end (the privacy app): an archived course is read only, for the same audience.
     archived_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the course was archived: read only since."
+        verbose_name=_("archived at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the course was archived: read only since."),
     )
     on_member_deletion = models.CharField(
+        verbose_name=_("on member deletion"),
         max_length=12,
         choices=OnMemberDeletion.choices,
         default=OnMemberDeletion.KEEP,
-        help_text="What happens to a student's posts when they delete their account; they are told first.",
+        help_text=_("What happens to a student's posts when they delete their account; they are told first."),
     )
 
     objects = CourseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
@@ -157,24 +200,36 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        INSTRUCTOR = "instructor", "Instructor"
-        STUDENT = "student", "Student"
+        INSTRUCTOR = "instructor", _("Instructor")
+        STUDENT = "student", _("Student")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(verbose_name=_("role"), max_length=12, choices=Role.choices, default=Role.STUDENT)
     display_name = models.CharField(
-        max_length=80, help_text="Shown on your posts and comments. A pseudonym is fine."
+        verbose_name=_("display name"),
+        max_length=80,
+        help_text=_("Shown on your posts and comments. A pseudonym is fine."),
     )
     # The author page's address: random, so it tells nothing of the username or an earlier name.
-    author_slug = models.SlugField(max_length=20, default=new_author_slug, editable=False)
+    author_slug = models.SlugField(
+        verbose_name=_("author slug"), max_length=20, default=new_author_slug, editable=False
+    )
     # Set and cleared only by courses.consent (the student's own POST): the open PublishConsent's time.
-    publish_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    publish_consent_at = models.DateTimeField(
+        verbose_name=_("publish consent at"), null=True, blank=True, editable=False
+    )
+    joined_at = models.DateTimeField(verbose_name=_("joined at"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["course", "display_name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "user"], name="one_membership_per_course"),
@@ -215,7 +270,7 @@ class Membership(models.Model):
 
 def default_pseudonym(role: str, author_slug: str) -> str:
     """The name of a member who gave none: their role and a few letters of their author address."""
-    label = Membership.Role(role).label if role in Membership.Role.values else "Member"
+    label = Membership.Role(role).label if role in Membership.Role.values else gettext("Member")
     return f"{label} {author_slug[:4].upper()}"
 
 
@@ -227,12 +282,18 @@ class PublishConsent(models.Model):
     Membership.publish_consent_at mirrors the open row for the queries.
     """
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="publish_consents")
-    text = models.TextField(help_text="The course's consent text as the student was shown it.")
-    given_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="publish_consents"
+    )
+    text = models.TextField(
+        verbose_name=_("text"), help_text=_("The course's consent text as the student was shown it.")
+    )
+    given_at = models.DateTimeField(verbose_name=pgettext_lazy("consent", "given at"))
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("publish consent")
+        verbose_name_plural = _("publish consents")
         ordering = ["-given_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -269,27 +330,43 @@ class Invitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="invitations"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_invitations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="course_invitations",
     )
     display_name = models.CharField(
-        max_length=80, help_text="The name the instructor proposed; the student may change it on accepting."
+        verbose_name=_("display name"),
+        max_length=80,
+        help_text=_("The name the instructor proposed; the student may change it on accepting."),
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    answered_at = models.DateTimeField(verbose_name=_("answered at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             # Importing the roster again re-sends the open invitation instead of adding one.

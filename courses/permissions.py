@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.cache import cached_row
 
@@ -41,13 +43,16 @@ def readable_course_or_404(user, course_slug) -> Course:
     # Kept under the course's own version: a rename or a change of visibility bumps it.
     course = cached_row(course_slug, "course", Course, slug=course_slug)
     if course is None:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     if not can_read(user, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
-ARCHIVED_MESSAGE = "This course is archived: it is read only. Nothing can be written, changed or voted in it."
+# Kept a plain str (tests and other apps compare it); translated where it is raised: _(ARCHIVED_MESSAGE).
+ARCHIVED_MESSAGE = gettext_noop(
+    "This course is archived: it is read only. Nothing can be written, changed or voted in it."
+)
 
 
 def is_archived(course) -> bool:
@@ -62,4 +67,4 @@ def can_write(user, course) -> bool:
 def refuse_if_archived(course) -> None:
     """Every write path calls this first: an archived course answers 403 with the reason."""
     if is_archived(course):
-        raise PermissionDenied(ARCHIVED_MESSAGE)
+        raise PermissionDenied(_(ARCHIVED_MESSAGE))

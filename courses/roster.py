@@ -27,6 +27,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import mail
 
@@ -68,26 +70,36 @@ class RosterResult:
 
     @property
     def summary(self) -> str:
-        text = (
-            f"{len(self.created)} new account(s) created and emailed a link to set a password, "
-            f"{len(self.invited)} existing account(s) invited (they join when they accept), "
-            f"{len(self.already_members)} already in the course."
-        )
+        text = _(
+            "%(created)s new account(s) created and emailed a link to set a password, "
+            "%(invited)s existing account(s) invited (they join when they accept), "
+            "%(members)s already in the course."
+        ) % {
+            "created": len(self.created),
+            "invited": len(self.invited),
+            "members": len(self.already_members),
+        }
         if self.reinvited:
-            text += f" {len(self.reinvited)} account(s) that never set a password were sent a new link."
+            text += " " + _("%(count)s account(s) that never set a password were sent a new link.") % {
+                "count": len(self.reinvited)
+            }
         return text
 
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise RosterInvalid([f"The file is larger than {MAX_BYTES // 1024} KB. Split the roster."])
+        raise RosterInvalid(
+            [_("The file is larger than %(kb)s KB. Split the roster.") % {"kb": MAX_BYTES // 1024}]
+        )
     if b"\x00" in data:
-        raise RosterInvalid(["This is not a CSV text file. Save the roster as CSV (UTF-8) and upload that."])
+        raise RosterInvalid(
+            [_("This is not a CSV text file. Save the roster as CSV (UTF-8) and upload that.")]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterInvalid(
-            ["This file is not UTF-8 text. Save the roster as CSV (UTF-8) and upload that."]
+            [_("This file is not UTF-8 text. Save the roster as CSV (UTF-8) and upload that.")]
         ) from None
 
 
@@ -100,46 +112,70 @@ def parse_roster(data: bytes) -> tuple[list[RosterRow], list[tuple[int, str]]]:
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        raise RosterInvalid([f"The file could not be read as CSV: {error}."]) from None
+        raise RosterInvalid([_("The file could not be read as CSV: %(error)s.") % {"error": error}]) from None
     if not lines or [cell.strip().lower() for cell in lines[0]] != COLUMNS:
-        raise RosterInvalid([f"Row 1 must be the header: {','.join(COLUMNS)}"])
+        raise RosterInvalid([_("Row 1 must be the header: %(columns)s") % {"columns": ",".join(COLUMNS)}])
     body = [
         (number, cells) for number, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)
     ]
     if not body:
-        raise RosterInvalid(["The file has a header but no students."])
+        raise RosterInvalid([_("The file has a header but no students.")])
     if len(body) > MAX_ROWS:
-        raise RosterInvalid([f"The file has {len(body)} students; import at most {MAX_ROWS} at a time."])
+        raise RosterInvalid(
+            [
+                _("The file has %(rows)s students; import at most %(most)s at a time.")
+                % {"rows": len(body), "most": MAX_ROWS}
+            ]
+        )
 
     username_field = User._meta.get_field(User.USERNAME_FIELD)
     errors, rows = [], []
     first_row_of = {}
     for number, cells in body:
         if len(cells) != len(COLUMNS):
-            errors.append((number, f"Row {number}: expected {len(COLUMNS)} columns, found {len(cells)}."))
+            errors.append(
+                (
+                    number,
+                    _("Row %(row)s: expected %(expected)s columns, found %(found)s.")
+                    % {"row": number, "expected": len(COLUMNS), "found": len(cells)},
+                )
+            )
             continue
         username, email, display_name = (cell.strip() for cell in cells)
         problems = []
         try:
             username_field.run_validators(username)
             if not username:
-                raise ValidationError("a username is required")
+                raise ValidationError(_("a username is required"))
         except ValidationError as error:
-            problems.append(f"username “{username}”: {' '.join(error.messages)}")
+            problems.append(
+                _("username “%(username)s”: %(problem)s")
+                % {"username": username, "problem": " ".join(error.messages)}
+            )
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(f"“{email}” is not an email address")
+            problems.append(_("“%(email)s” is not an email address") % {"email": email})
         if len(display_name) > DISPLAY_NAME_MAX:
-            problems.append(f"the display name is longer than {DISPLAY_NAME_MAX} characters")
-        for key, value in (("username", username.lower()), ("email", email.lower())):
+            problems.append(
+                _("the display name is longer than %(most)s characters") % {"most": DISPLAY_NAME_MAX}
+            )
+        for key, value, repeated in (
+            (
+                "username",
+                username.lower(),
+                gettext_lazy("the username “%(value)s” is already on row %(row)s"),
+            ),
+            ("email", email.lower(), gettext_lazy("the email “%(value)s” is already on row %(row)s")),
+        ):
             if not value:
                 continue
             seen = first_row_of.setdefault((key, value), number)
             if seen != number:
-                problems.append(f"the {key} “{value}” is already on row {seen}")
+                problems.append(repeated % {"value": value, "row": seen})
         if problems:
-            errors.append((number, f"Row {number}: " + "; ".join(p.rstrip(".") for p in problems) + "."))
+            listed = "; ".join(p.rstrip(".") for p in problems)
+            errors.append((number, _("Row %(row)s: %(problems)s.") % {"row": number, "problems": listed}))
         else:
             # An empty name becomes a pseudonym (Membership.save), never the username.
             rows.append(RosterRow(number, username, email, display_name))
@@ -191,19 +227,25 @@ def _check_against_accounts(rows: list[RosterRow], *, by) -> tuple[dict, list[tu
         if holder is None:
             continue  # a new account
         if holder.in_by_courses:
-            where = "" if by.is_superuser else " in your courses"
-            problem = (
-                f"the account “{holder.username}”{where} has another email address. "
-                "Correct the email, or choose another username."
-            )
+            if by.is_superuser:
+                problem = _(
+                    "the account “%(username)s” has another email address. "
+                    "Correct the email, or choose another username."
+                )
+            else:
+                problem = _(
+                    "the account “%(username)s” in your courses has another email address. "
+                    "Correct the email, or choose another username."
+                )
+            problem %= {"username": holder.username}
         else:
             # Not "exists with another email": that would confirm an address and an
             # account outside this instructor's courses. A taken username is all it says.
-            problem = (
-                f"the username “{row.username}” is not available for a new account. Choose another one; "
+            problem = _(
+                "the username “%(username)s” is not available for a new account. Choose another one; "
                 "if the student already has an account, give the email address it uses."
-            )
-        errors.append((row.number, f"Row {row.number}: {problem}"))
+            ) % {"username": row.username}
+        errors.append((row.number, _("Row %(row)s: %(problem)s") % {"row": row.number, "problem": problem}))
     return accounts, errors
 
 
@@ -284,16 +326,19 @@ def send_invitations(*, course: Course, users) -> None:
     for user in users:
         body = "\n".join(
             [
-                "Hello,",
+                _("Hello,"),
                 "",
-                f"Your instructor added you to the course blog of {course}.",
-                f"Your username is: {user.username}",
+                _("Your instructor added you to the course blog of %(course)s.") % {"course": course},
+                _("Your username is: %(username)s") % {"username": user.username},
                 "",
-                "Choose a password here to log in (the link works once, for " + f"{days} days):",
+                _("Choose a password here to log in (the link works once, for %(days)s days):")
+                % {"days": days},
                 password_set_link(user),
                 "",
-                "If you did not expect this email, you can ignore it.",
+                _("If you did not expect this email, you can ignore it."),
             ]
         )
-        mail.send(subject=f"You are enrolled in {course.title}", body=body, to=[user.email])
+        mail.send(
+            subject=_("You are enrolled in %(course)s") % {"course": course.title}, body=body, to=[user.email]
+        )
     logger.info("Roster invitations sent for course %s: %d", course.pk, len(users))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from core import mail
 
@@ -29,7 +30,9 @@ def course_join(*, user, join_code: str, display_name: str) -> Membership:
     try:
         course = Course.objects.get(join_code=code)
     except Course.DoesNotExist:
-        raise JoinError("That join code does not match any course. Check it with your instructor.") from None
+        raise JoinError(
+            _("That join code does not match any course. Check it with your instructor.")
+        ) from None
     existing = Membership.objects.filter(course=course, user=user).first()
     if existing:
         return existing
@@ -93,7 +96,7 @@ def _send_sign_up_welcome(*, user, course) -> None:
         "registration/sign_up_welcome_email.txt",
         {"user": user, "course": course, "login_url": _site_url(reverse("login"))},
     )
-    mail.send(subject="Your coursesite account", body=body, to=[user.email])
+    mail.send(subject=_("Your coursesite account"), body=body, to=[user.email])
 
 
 def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
@@ -107,7 +110,7 @@ def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
         "set_password_url": None if owner.has_usable_password() else password_set_link(owner),
     }
     body = render_to_string("registration/sign_up_address_taken_email.txt", context)
-    mail.send(subject="Someone tried to sign up with your address", body=body, to=[owner.email])
+    mail.send(subject=_("Someone tried to sign up with your address"), body=body, to=[owner.email])
 
 
 def course_rotate_join_code(*, course: Course) -> str:
@@ -146,7 +149,7 @@ def instructors_group_sync():
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
-    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    group, _created = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
     wanted = Q(pk__in=[])
     for app_label, codename in instructor_permissions():
         wanted |= Q(content_type__app_label=app_label, codename=codename)
@@ -196,9 +199,11 @@ def _locked_open_invitation(*, invitation: Invitation, by) -> Invitation:
     """
     invitation = Invitation.objects.select_for_update().select_related("course").get(pk=invitation.pk)
     if invitation.user_id != by.pk:
-        raise InvitationAnswered("This invitation is for another account.")
+        raise InvitationAnswered(_("This invitation is for another account."))
     if not invitation.is_pending:
-        raise InvitationAnswered(f"You already answered this invitation to {invitation.course.title}.")
+        raise InvitationAnswered(
+            _("You already answered this invitation to %(course)s.") % {"course": invitation.course.title}
+        )
     return invitation
 
 
@@ -212,13 +217,15 @@ def invitation_accept(*, invitation: Invitation, by, display_name: str = "") -> 
     """The invited account joins the course, under the name it chose (or the one proposed)."""
     with transaction.atomic():
         invitation = _locked_open_invitation(invitation=invitation, by=by)
-        membership, _ = Membership.objects.get_or_create(  # joined meanwhile with the code: kept as it is
-            course=invitation.course,
-            user=by,
-            defaults={
-                "role": Membership.Role.STUDENT,
-                "display_name": display_name.strip() or invitation.display_name,  # or a pseudonym (save)
-            },
+        membership, _created = (
+            Membership.objects.get_or_create(  # joined meanwhile with the code: kept as it is
+                course=invitation.course,
+                user=by,
+                defaults={
+                    "role": Membership.Role.STUDENT,
+                    "display_name": display_name.strip() or invitation.display_name,  # or a pseudonym (save)
+                },
+            )
         )
         _answer(invitation, Invitation.Status.ACCEPTED)
     return membership
@@ -245,7 +252,11 @@ def invitations_send(*, invitations) -> None:
             "set_password_url": None if user.has_usable_password() else password_set_link(user),
         }
         body = render_to_string("courses/email/invitation.txt", context)
-        mail.send(subject=f"An invitation to {invitation.course.title}", body=body, to=[user.email])
+        mail.send(
+            subject=_("An invitation to %(course)s") % {"course": invitation.course.title},
+            body=body,
+            to=[user.email],
+        )
         sent += 1
     if sent:
         logger.info("Course invitations sent: %d", sent)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
@@ -55,7 +56,7 @@ def sign_up(request):
             form.add_error("join_code", str(refusal))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {membership.course.title}.")
+            messages.success(request, _("Welcome to %(course)s.") % {"course": membership.course.title})
             return redirect(membership.course)
     return render(request, "registration/sign_up.html", {"form": form})
 
@@ -64,7 +65,10 @@ def _sign_up_allowed(request, form) -> bool:
     try:
         ratelimit.hit("sign-up", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
-        form.refuse(f"Too many sign-ups from your network in {refusal.limit.describe()}. Please wait.")
+        form.refuse(
+            _("Too many sign-ups from your network in %(span)s. Please wait.")
+            % {"span": refusal.limit.describe()}
+        )
         return False
     return True
 
@@ -98,7 +102,10 @@ def _join_allowed(request, form) -> bool:
     try:
         ratelimit.hit("join", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
-        form.refuse(f"Too many tries in {refusal.limit.describe()}. Check the code and try later.")
+        form.refuse(
+            _("Too many tries in %(span)s. Check the code and try later.")
+            % {"span": refusal.limit.describe()}
+        )
         return False
     return True
 
@@ -116,7 +123,9 @@ def join(request):
         except services.JoinError as refusal:  # the code was rotated after the form checked it
             form.add_error("join_code", str(refusal))
         else:
-            messages.success(request, f"You are a member of {membership.course.title}.")
+            messages.success(
+                request, _("You are a member of %(course)s.") % {"course": membership.course.title}
+            )
             return redirect(membership.course)
     return render(request, "courses/join.html", {"form": form})
 
@@ -131,7 +140,7 @@ def invitation(request, pk):
     if request.method == "POST":
         answer = request.POST.get("answer")
         if answer not in ("accept", "decline"):
-            form.add_error(None, "Choose Accept or Decline.")
+            form.add_error(None, _("Choose Accept or Decline."))
         elif form.is_valid():
             return _answer_invitation(request, invitation, answer, form.cleaned_data["display_name"])
     status = 400 if form.errors else 200
@@ -150,9 +159,11 @@ def _answer_invitation(request, invitation, answer, display_name):
         messages.info(request, str(answered))
         return redirect(invitation)
     if answer == "accept":
-        messages.success(request, f"You are a member of {membership.course.title}.")
+        messages.success(request, _("You are a member of %(course)s.") % {"course": membership.course.title})
         return redirect(membership.course)
-    messages.info(request, f"You declined the invitation to {invitation.course.title}.")
+    messages.info(
+        request, _("You declined the invitation to %(course)s.") % {"course": invitation.course.title}
+    )
     return redirect("courses:list")
 
 
@@ -161,7 +172,9 @@ def _answer_invitation(request, invitation, answer, display_name):
 def rotate_join_code(request, course_slug):
     course = permissions.readable_course_or_404(request.user, course_slug)
     if not permissions.is_instructor(request.user, course):
-        raise PermissionDenied("Only the course's instructors can change its join code.")
+        raise PermissionDenied(_("Only the course's instructors can change its join code."))
     code = services.course_rotate_join_code(course=course)
-    messages.success(request, f"The new join code is {code}. The old one no longer works.")
+    messages.success(
+        request, _("The new join code is %(code)s. The old one no longer works.") % {"code": code}
+    )
     return redirect(course)

@@ -20,6 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.admin import EditorialTermInline, PostAwardsAdminMixin
 from comments.admin import CommentOnPostInline
@@ -36,7 +38,10 @@ from .models import Accommodation, ChoiceClose, Prompt, Vote
 # Our name on the admin, set here where the admin is assembled.
 admin.site.site_header = "coursesite"
 admin.site.site_title = "coursesite"
-admin.site.index_title = "Your courses"
+admin.site.index_title = gettext_lazy("Your courses")
+# No app list down the side of every page: the index lists the apps, the breadcrumbs lead back to it,
+# and the moderation list needs the width (author, post, status and date on screen at 1280 px).
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(Course)
@@ -52,12 +57,13 @@ class CourseAdmin(courses_admin.CourseAdmin):
         )
         return [participation, *super().get_urls()]
 
-    @admin.display(description="Tools")
+    @admin.display(description=gettext_lazy("Tools"))
     def tools(self, course):
         return format_html(
-            '{} · <a href="{}">Participation</a>',
+            '{} · <a href="{}">{}</a>',
             super().tools(course),
             reverse("admin:courses_course_participation", args=[course.pk]),
+            _("Participation"),
         )
 
     def participation_view(self, request, object_id):
@@ -92,7 +98,7 @@ class CourseAdmin(courses_admin.CourseAdmin):
         context = self._context(
             request,
             course,
-            "Participation report",
+            _("Participation report"),
             form=form,
             report=report,
             header=header,
@@ -117,8 +123,8 @@ class AccommodationInline(CourseScopedAdminMixin, admin.TabularInline):
     course_path = "prompt__course"
     fields = ["member", "excused", "due_at", "reason", "granted_by", "granted_at"]
     readonly_fields = ["granted_by", "granted_at"]
-    verbose_name = "accommodation"
-    verbose_name_plural = "accommodations: one student excused, or given a later due time"
+    verbose_name = gettext_lazy("accommodation")
+    verbose_name_plural = gettext_lazy("accommodations: one student excused, or given a later due time")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj else 0  # students can be chosen once the prompt (and so its course) is saved
@@ -133,7 +139,7 @@ class AccommodationInline(CourseScopedAdminMixin, admin.TabularInline):
         students = students.filter(course=obj.course_id) if obj else students.none()
         member = formset.form.base_fields["member"]
         member.queryset = students.select_related("course")
-        member.error_messages["invalid_choice"] = "Choose a student of this prompt's course."
+        member.error_messages["invalid_choice"] = _("Choose a student of this prompt's course.")
         return formset
 
 
@@ -155,15 +161,15 @@ class PromptAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(response_total=Count("responses"))
 
-    @admin.display(description="Opens", ordering="opens_at")
+    @admin.display(description=gettext_lazy("Opens"), ordering="opens_at")
     def opens(self, prompt):
         return weeks.label(prompt.course, prompt.opens_at)
 
-    @admin.display(description="Due", ordering="due_at")
+    @admin.display(description=gettext_lazy("Due"), ordering="due_at")
     def due(self, prompt):
         return weeks.label(prompt.course, prompt.due_at)
 
-    @admin.display(description="Responses", ordering="response_total")
+    @admin.display(description=gettext_lazy("Responses"), ordering="response_total")
     def response_count(self, prompt):
         return prompt.response_total
 
@@ -208,9 +214,9 @@ class PromptAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         course = getattr(request, "_prompt_course", None) or (obj.course if obj is not None else None)
         if course is not None:
-            zone = f"In the course's time zone: {course.tz.key}."
+            zone = _("In the course's time zone: %(zone)s.") % {"zone": course.tz.key}
         else:
-            zone = "In the time zone of the course you choose (set on the course's page)."
+            zone = _("In the time zone of the course you choose (set on the course's page).")
         for name in self.DATE_FIELDS:
             field = form.base_fields.get(name)
             if field is not None:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CourseworkConfig(AppConfig):
     name = "coursework"
-    verbose_name = "Coursework"
+    verbose_name = _("Coursework")
     # Instructors write prompts and grant accommodations in the admin; votes and
     # closes are the class's and the clock's, seen but never edited there.
     instructor_permissions = (

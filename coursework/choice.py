@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards.models import Award, AwardType, Symbol
 from awards.permissions import AwardRefused
@@ -107,16 +108,16 @@ def _lock_course(course) -> None:
 
 def _check_voting_open(course, week: datetime.date, now: datetime.datetime) -> None:
     if is_future(course, week, now):
-        raise VoteRefused("This week has not started yet.")
+        raise VoteRefused(_("This week has not started yet."))
     if weeks.has_ended(course, week, now):
-        raise VoteRefused("This week has ended: its vote is closed.")
+        raise VoteRefused(_("This week has ended: its vote is closed."))
     if ChoiceClose.objects.filter(course=course, week=week).exists():
-        raise VoteRefused("An instructor has closed this week's vote.")
+        raise VoteRefused(_("An instructor has closed this week's vote."))
 
 
 def check_voter(voter_membership: Membership) -> None:
     if voter_membership.is_instructor:
-        raise VoteRefused("Only the course's students vote for the Students' Choice; instructors do not.")
+        raise VoteRefused(_("Only the course's students vote for the Students' Choice; instructors do not."))
 
 
 def cast_vote(
@@ -127,14 +128,14 @@ def cast_vote(
     course = voter_membership.course
     check_voter(voter_membership)
     if post.course_id != course.pk:
-        raise VoteRefused("That post belongs to another course.")
+        raise VoteRefused(_("That post belongs to another course."))
     if not post.is_live:
-        raise VoteRefused("Only published posts can be voted for.")
+        raise VoteRefused(_("Only published posts can be voted for."))
     start, end = weeks.bounds(course, week)
     if not start <= post.published_at < end:
-        raise VoteRefused("You can vote only for a post published in the week you are voting on.")
+        raise VoteRefused(_("You can vote only for a post published in the week you are voting on."))
     if post.author_id == voter_membership.user_id:
-        raise VoteRefused("You cannot vote for your own post.")
+        raise VoteRefused(_("You cannot vote for your own post."))
     with transaction.atomic():
         _lock_course(course)
         _check_voting_open(course, week, now)
@@ -244,7 +245,7 @@ def close_week(
             return result
         recorder = closed_by or first_instructor(course)
         if recorder is None:
-            result.problem = "the course has no instructor to record the award, so none was given"
+            result.problem = _("the course has no instructor to record the award, so none was given")
             logger.warning("Students' Choice of %s, week of %s: %s", course.slug, week, result.problem)
             return result
         award_type = students_choice_type(course)
@@ -257,7 +258,7 @@ def close_week(
                     result.awards.append(award)
         except AwardRefused as refusal:
             # e.g. an instructor made a "students-choice" type by hand that the team gives
-            result.problem = f"no award was given: {refusal}"
+            result.problem = _("no award was given: %(reason)s") % {"reason": refusal}
             logger.warning("Students' Choice of %s, week of %s: %s", course.slug, week, result.problem)
     return result
 

@@ -27,6 +27,9 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from awards.models import Award, AwardType
 from awards.permissions import on_team
@@ -204,8 +207,10 @@ def may_edit(user, course) -> bool:
 def check_may_edit(user, course) -> None:
     if not may_edit(user, course):
         raise DigestRefused(
-            "Only the editorial team writes the digest: the instructors, "
-            "and students on the days of their term."
+            _(
+                "Only the editorial team writes the digest: the instructors, "
+                "and students on the days of their term."
+            )
         )
 
 
@@ -242,17 +247,21 @@ def digest_save(
     now = now or timezone.now()
     check_may_edit(by, course)
     if choice.is_future(course, week, now):
-        raise DigestRefused("This week has not started yet.")
+        raise DigestRefused(_("This week has not started yet."))
     introduction = introduction.strip()
     if len(introduction) > INTRODUCTION_MAX_CHARS:
-        raise DigestRefused(f"Keep the introduction under {INTRODUCTION_MAX_CHARS} characters.")
+        raise DigestRefused(
+            _("Keep the introduction under %(limit)s characters.") % {"limit": INTRODUCTION_MAX_CHARS}
+        )
     start, end = weeks.bounds(course, week)
     for post in featured:
         if post.course_id != course.pk or not post.is_live or not start <= post.published_at < end:
-            raise DigestRefused(f"“{post.title}” is not a published post of this week.")
+            raise DigestRefused(
+                _("“%(title)s” is not a published post of this week.") % {"title": post.title}
+            )
     with transaction.atomic():
         # The row lock makes two editors publishing at once send one set of emails.
-        digest, _ = Digest.objects.select_for_update().get_or_create(course=course, week=week)
+        digest, _created = Digest.objects.select_for_update().get_or_create(course=course, week=week)
         digest.introduction = introduction
         published_now = publish and not digest.is_published
         if published_now:
@@ -289,40 +298,55 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _counted(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _title(digest: Digest) -> str:
+    """The email's subject and first line: the course and the week, "3 November 2014"."""
+    return _("%(course)s: the digest of the week of %(week)s") % {
+        "course": digest.course.title,
+        "week": date_format(digest.week, "j E Y"),
+    }
+
+
+def _discussion(post) -> str:
+    comments = ngettext("%(count)s comment", "%(count)s comments", post.discussion_comments) % {
+        "count": post.discussion_comments
+    }
+    classmates = npgettext(
+        "comments from how many classmates",
+        "%(count)s classmate",
+        "%(count)s classmates",
+        post.discussion_commenters,
+    ) % {"count": post.discussion_commenters}
+    return _("%(comments)s from %(classmates)s") % {"comments": comments, "classmates": classmates}
 
 
 def email_body(digest: Digest, contents: DigestContents) -> str:
     course = digest.course
-    lines = [f"{course.title}: the digest of the week of {digest.week.day} {digest.week:%B %Y}", ""]
+    lines = [_title(digest), ""]
     if digest.introduction:
         lines += [digest.introduction, ""]  # Markdown reads as plain text
     if contents.featured:
-        lines.append("Featured by the editors:")
+        lines.append(_("Featured by the editors:"))
         for post in contents.featured:
-            lines += [f"- {post.title}, by {post.display_author}", f"  {_absolute(post.get_absolute_url())}"]
+            by = _("%(title)s, by %(author)s") % {"title": post.title, "author": post.display_author}
+            lines += [f"- {by}", f"  {_absolute(post.get_absolute_url())}"]
         lines.append("")
     if contents.students_choice:
-        lines.append("The Students' Choice:")
+        lines.append(_("The Students' Choice:"))
         for award in contents.students_choice:
             lines += [f"- {award.post.title}", f"  {_absolute(award.post.get_absolute_url())}"]
         lines.append("")
     if contents.corner:
-        lines.append("Comrades' Corner, the most-discussed posts of the week:")
+        lines.append(_("Comrades' Corner, the most-discussed posts of the week:"))
         for post in contents.corner:
-            lines += [
-                f"- {post.title}: {_counted(post.discussion_comments, 'comment')} from "
-                f"{_counted(post.discussion_commenters, 'classmate')}",
-                f"  {_absolute(post.get_absolute_url())}",
-            ]
+            lines += [f"- {post.title}: {_discussion(post)}", f"  {_absolute(post.get_absolute_url())}"]
         lines.append("")
     lines += [
-        f"Read the whole digest: {_absolute(digest.get_absolute_url())}",
+        _("Read the whole digest: %(url)s") % {"url": _absolute(digest.get_absolute_url())},
         "",
         "--",
-        f"You get this email as a member of {course.title}.",
-        f"To stop digest emails, turn them off here: {_absolute(reverse('coursework:email-settings'))}",
+        _("You get this email as a member of %(course)s.") % {"course": course.title},
+        _("To stop digest emails, turn them off here: %(url)s")
+        % {"url": _absolute(reverse("coursework:email-settings"))},
     ]
     return "\n".join(lines)
 
@@ -332,7 +356,7 @@ def email_digest(digest: Digest) -> int:
     course = digest.course
     contents = digest_contents(course, digest.week)
     body = email_body(digest, contents)
-    subject = f"{course.title}: the digest of the week of {digest.week.day} {digest.week:%B %Y}"
+    subject = _title(digest)
     sent = 0
     for membership in recipients(course):
         mail.send(subject=subject, body=body, to=[membership.user.email])

@@ -9,6 +9,7 @@ error like any other: the editor shows it and keeps the text.
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.permissions import is_member
 from posts import editor
@@ -25,7 +26,10 @@ class PromptChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, prompt):
-        return f"{prompt.title}, due {weeks.label(self.course, prompt.due_at)}"
+        return _("%(title)s, due %(when)s") % {
+            "title": prompt.title,
+            "when": weeks.label(self.course, prompt.due_at),
+        }
 
 
 class PromptExtension(editor.EditorExtension):
@@ -43,10 +47,10 @@ class PromptExtension(editor.EditorExtension):
             queryset=choices,
             course=course,
             required=False,
-            label="In response to",
-            empty_label="No prompt: a post of my own",
-            help_text="The prompt this post answers, if any. The prompt's page lists its responses.",
-            error_messages={"invalid_choice": "Choose one of this course's prompts, or none."},
+            label=_("In response to"),
+            empty_label=_("No prompt: a post of my own"),
+            help_text=_("The prompt this post answers, if any. The prompt's page lists its responses."),
+            error_messages={"invalid_choice": _("Choose one of this course's prompts, or none.")},
         )
         if current is not None:
             field.initial = current.prompt_id

@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from markdownx.widgets import AdminMarkdownxWidget
 
 from courses.models import Membership
@@ -13,11 +15,26 @@ from .models import Accommodation, Prompt, WeekEmailPreference
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2199, 12, 31)
 
 
+def out_of_range_message() -> str:
+    return _("Choose a date between %(earliest)s and %(latest)s.") % {
+        "earliest": f"{EARLIEST:%Y}",
+        "latest": f"{LATEST:%Y}",
+    }
+
+
 class ParticipationForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("first day of a report", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("last day of a report", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     by = forms.ChoiceField(
-        label="Rows", choices=[("week", "One per student per week"), ("student", "One per student (totals)")]
+        label=gettext_lazy("Rows"),
+        choices=[
+            ("week", gettext_lazy("One per student per week")),
+            ("student", gettext_lazy("One per student (totals)")),
+        ],
     )
 
     def clean(self):
@@ -25,14 +42,18 @@ class ParticipationForm(forms.Form):
         for name in ("start", "end"):
             day = cleaned.get(name)
             if day and not EARLIEST <= day <= LATEST:
-                self.add_error(name, f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+                self.add_error(name, out_of_range_message())
                 cleaned.pop(name, None)
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:
-                raise forms.ValidationError("The end date is before the start date.")
-            if (end - start).days > reports.MAX_WEEKS * 7:
-                raise forms.ValidationError(f"Choose at most {reports.MAX_WEEKS} weeks.")
+                raise forms.ValidationError(_("The end date is before the start date."))
+            weeks = reports.MAX_WEEKS
+            if (end - start).days > weeks * 7:
+                raise forms.ValidationError(
+                    ngettext("Choose at most %(weeks)s week.", "Choose at most %(weeks)s weeks.", weeks)
+                    % {"weeks": weeks}
+                )
         return cleaned
 
 
@@ -47,7 +68,7 @@ class CourseDateTimeField(forms.DateTimeField):
     """A date and time typed in the course's zone (not the site's), shown back in it too."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {"invalid": "Enter a date and time, for example 2026-11-12 23:59."}
+    default_error_messages = {"invalid": gettext_lazy("Enter a date and time, for example 2026-11-12 23:59.")}
 
     def __init__(self, *, tz, **kwargs):
         self.tz = tz
@@ -57,7 +78,7 @@ class CourseDateTimeField(forms.DateTimeField):
         with timezone.override(self.tz):
             moment = super().to_python(value)
         if not in_course_range(moment):
-            raise forms.ValidationError(f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+            raise forms.ValidationError(out_of_range_message())
         return moment
 
     def prepare_value(self, value):
@@ -74,25 +95,33 @@ class AccommodationForm(forms.Form):
         queryset=Membership.objects.none(),
         widget=forms.HiddenInput,
         error_messages={
-            "required": "Choose a student.",
-            "invalid_choice": "Choose a student of this course.",
+            "required": gettext_lazy("Choose a student."),
+            "invalid_choice": gettext_lazy("Choose a student of this course."),
         },
     )
     action = forms.ChoiceField(
-        choices=[(EXCUSE, "Excuse"), (EXTEND, "Extend"), (REMOVE, "Undo")],
+        choices=[
+            (EXCUSE, gettext_lazy("Excuse")),
+            (EXTEND, gettext_lazy("Extend")),
+            (REMOVE, gettext_lazy("Undo")),
+        ],
         error_messages={
-            "required": "Choose Excuse, Extend or Undo.",
-            "invalid_choice": "Choose Excuse, Extend or Undo.",
+            "required": gettext_lazy("Choose Excuse, Extend or Undo."),
+            "invalid_choice": gettext_lazy("Choose Excuse, Extend or Undo."),
         },
     )
-    reason = forms.CharField(label="Reason (seen by instructors only)", max_length=200, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (seen by instructors only)"), max_length=200, required=False
+    )
 
     def __init__(self, *args, prompt, students, **kwargs):
         super().__init__(*args, **kwargs)
         self.prompt = prompt
         self.fields["member"].queryset = students
         tz = prompt.course.tz
-        self.fields["due_at"] = CourseDateTimeField(tz=tz, label=f"New due time ({tz.key})", required=False)
+        self.fields["due_at"] = CourseDateTimeField(
+            tz=tz, label=_("New due time (%(zone)s)") % {"zone": tz.key}, required=False
+        )
         self.order_fields(["member", "due_at", "reason", "action"])
 
     def clean(self):
@@ -100,9 +129,9 @@ class AccommodationForm(forms.Form):
         if cleaned.get("action") == self.EXTEND and "due_at" not in self.errors:
             due_at = cleaned.get("due_at")
             if due_at is None:
-                self.add_error("due_at", "Give the new due time to extend to.")
+                self.add_error("due_at", _("Give the new due time to extend to."))
             elif due_at <= self.prompt.due_at:
-                self.add_error("due_at", "Choose a time after the prompt's own due time.")
+                self.add_error("due_at", _("Choose a time after the prompt's own due time."))
         return cleaned
 
 
@@ -138,20 +167,23 @@ class PromptAdminForm(forms.ModelForm):
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         for name in ("opens_at", "due_at", "comments_due_at"):
             if not in_course_range(cleaned.get(name)) and name not in self.errors:
-                self.add_error(name, f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+                self.add_error(name, out_of_range_message())
         if opens_at and due_at and due_at <= opens_at and "due_at" not in self.errors:
-            self.add_error("due_at", "The due time must be after the prompt opens.")
+            self.add_error("due_at", _("The due time must be after the prompt opens."))
         required = cleaned.get("comments_required") or 0
         comments_due_at = cleaned.get("comments_due_at")
         if required and comments_due_at is None and "comments_due_at" not in self.errors:
             self.add_error(
                 "comments_due_at",
-                f"Give the date the comments are due: this prompt asks for {required} "
-                "(or set the number of comments to 0).",
+                _(
+                    "Give the date the comments are due: this prompt asks for %(required)s "
+                    "(or set the number of comments to 0)."
+                )
+                % {"required": required},
             )
         too_early = comments_due_at and opens_at and comments_due_at <= opens_at
         if too_early and "comments_due_at" not in self.errors:
-            self.add_error("comments_due_at", "The comments' due time must be after the prompt opens.")
+            self.add_error("comments_due_at", _("The comments' due time must be after the prompt opens."))
         return cleaned
 
 
@@ -163,7 +195,7 @@ class AccommodationInlineForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("excused") and cleaned.get("due_at") is None and "due_at" not in self.errors:
-            self.add_error("due_at", "Tick “excused”, or give this student's own due time.")
+            self.add_error("due_at", _("Tick “excused”, or give this student's own due time."))
         if not in_course_range(cleaned.get("due_at")) and "due_at" not in self.errors:
-            self.add_error("due_at", f"Choose a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+            self.add_error("due_at", out_of_range_message())
         return cleaned

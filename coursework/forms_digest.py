@@ -6,6 +6,8 @@ Posts left blank are not featured; equal numbers keep the posts' own order.
 """
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .digests import INTRODUCTION_MAX_CHARS
 
@@ -18,7 +20,9 @@ class DigestForm(forms.Form):
         max_length=INTRODUCTION_MAX_CHARS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Markdown, like a post: the editors' word on the week. Shown at the top of the digest.",
+        help_text=gettext_lazy(
+            "Markdown, like a post: the editors' word on the week. Shown at the top of the digest."
+        ),
     )
 
     def __init__(self, *args, posts, positions: dict[int, int] | None = None, **kwargs):
@@ -30,7 +34,7 @@ class DigestForm(forms.Form):
                 required=False,
                 min_value=1,
                 max_value=MAX_POSITION,
-                label=f"Position of “{post.title}”",
+                label=_("Position of “%(title)s”") % {"title": post.title},
                 initial=positions.get(post.pk),
                 widget=forms.NumberInput(
                     attrs={"class": "position-input", "aria-describedby": "positions-help"}

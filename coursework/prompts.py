@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, npgettext, pgettext, pgettext_lazy
 
 from comments.models import Comment
 from courses.permissions import is_instructor
@@ -21,11 +22,25 @@ from .models import Accommodation, Prompt, PromptResponse
 
 
 class Standing:
+    """The values are keys (the LTI grades read them); label() gives the words people read."""
+
     ON_TIME = "on time"
     LATE = "late"
     MISSING = "missing"  # due time passed with no response
     EXCUSED = "excused"
     NOT_YET = "not yet"  # not answered, and still before the due time
+
+    LABELS = {
+        ON_TIME: pgettext_lazy("standing on a prompt", "on time"),
+        LATE: pgettext_lazy("standing on a prompt", "late"),
+        MISSING: pgettext_lazy("standing on a prompt", "missing"),
+        EXCUSED: pgettext_lazy("standing on a prompt", "excused"),
+        NOT_YET: pgettext_lazy("standing on a prompt", "not yet"),
+    }
+
+    @classmethod
+    def label(cls, standing: str) -> str:
+        return str(cls.LABELS.get(standing, standing))
 
 
 def opened(course, now: datetime.datetime | None = None):
@@ -101,6 +116,10 @@ class StudentStanding:
     post: Post | None
     accommodation: Accommodation | None
 
+    @property
+    def standing_label(self) -> str:
+        return Standing.label(self.standing)
+
 
 def standings(prompt: Prompt, students, now: datetime.datetime | None = None) -> list[StudentStanding]:
     """Every student's standing on the prompt, in two queries whatever the class size.
@@ -159,22 +178,32 @@ def comment_requirement(prompt: Prompt) -> str:
     n = prompt.comments_required
     if not n or prompt.comments_due_at is None:
         return ""
-    what = "1 classmate's post" if n == 1 else f"{n} classmates' posts"
-    return f"Comment on {what} by {weeks.label(prompt.course, prompt.comments_due_at)}"
+    return ngettext(
+        "Comment on %(count)s classmate's post by %(when)s",
+        "Comment on %(count)s classmates' posts by %(when)s",
+        n,
+    ) % {"count": n, "when": weeks.label(prompt.course, prompt.comments_due_at)}
 
 
 def how_long(delta: datetime.timedelta) -> str:
     """A duration as people say it: "15 minutes", "2 hours", "3 days" (rounded down)."""
+    # One context for its words: in Russian they take the case of "published this long after".
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "less than a minute"
+        return pgettext("published this long after the due time", "less than a minute")
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return npgettext(
+            "published this long after the due time", "%(count)s minute", "%(count)s minutes", minutes
+        ) % {"count": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return npgettext(
+            "published this long after the due time", "%(count)s hour", "%(count)s hours", hours
+        ) % {"count": hours}
     days = hours // 24
-    return f"{days} days"
+    return npgettext("published this long after the due time", "%(count)s day", "%(count)s days", days) % {
+        "count": days
+    }
 
 
 def lateness(
@@ -182,12 +211,14 @@ def lateness(
 ) -> str | None:
     """What a response's author and instructors read beside it: "On time", "Late: published ...", or None."""
     if excused:
-        return "Excused"
+        return gettext("Excused")
     if published_at is None:
         return None  # a draft: nothing to judge yet
     if published_at <= due_at:
-        return "On time"
-    return f"Late: published {how_long(published_at - due_at)} after the due time"
+        return gettext("On time")
+    return gettext("Late: published %(how_long)s after the due time") % {
+        "how_long": how_long(published_at - due_at)
+    }
 
 
 class AccommodationRefused(Exception):
@@ -205,11 +236,11 @@ def accommodation_grant(
 ) -> Accommodation:
     """Excuse one student from the prompt, or give them a later due time; replaces any earlier one."""
     if member.course_id != prompt.course_id or member.is_instructor:
-        raise AccommodationRefused("Choose a student of this prompt's course.")
+        raise AccommodationRefused(gettext("Choose a student of this prompt's course."))
     if not excused and due_at is None:
-        raise AccommodationRefused("Give the student's new due time, or excuse them.")
+        raise AccommodationRefused(gettext("Give the student's new due time, or excuse them."))
     if not excused and due_at <= prompt.due_at:
-        raise AccommodationRefused("An extension must end after the prompt's own due time.")
+        raise AccommodationRefused(gettext("An extension must end after the prompt's own due time."))
     accommodation, _created = Accommodation.objects.update_or_create(
         prompt=prompt,
         member=member,

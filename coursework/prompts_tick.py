@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core import mail
 from core.cache import bump_course_version
@@ -78,19 +79,27 @@ def announce_opening(prompt: Prompt) -> int:
     requirement = comment_requirement(prompt)
     requirement = f"{requirement}.\n" if requirement else ""
     members = list(recipients(prompt))
+    words = {"course": course.title, "prompt": prompt.title}
     for member in members:
         body = (
-            f"Hello {member.display_name},\n\n"
-            f"A new prompt is open in {course.title}: “{prompt.title}”.\n\n"
-            f"Due: {weeks.label(course, prompt.due_at)}\n"
-            f"{requirement}\n"
-            f"Read it and write your response:\n{link}\n\n"
-            "--\n"
-            f"You get this email because you are a student in {course.title}. "
-            f"To stop emails when a prompt opens, change your settings:\n{settings_link}\n"
+            _("Hello %(name)s,") % {"name": member.display_name}
+            + "\n\n"
+            + _("A new prompt is open in %(course)s: “%(prompt)s”.") % words
+            + "\n\n"
+            + _("Due: %(when)s") % {"when": weeks.label(course, prompt.due_at)}
+            + "\n"
+            + f"{requirement}\n"
+            + _("Read it and write your response:")
+            + f"\n{link}\n\n--\n"
+            + _(
+                "You get this email because you are a student in %(course)s. "
+                "To stop emails when a prompt opens, change your settings:"
+            )
+            % words
+            + f"\n{settings_link}\n"
         )
         message = {
-            "subject": f"New prompt in {course.title}: {prompt.title}",
+            "subject": _("New prompt in %(course)s: %(prompt)s") % words,
             "body": body,
             "to": [member.user.email],
         }

@@ -32,6 +32,8 @@ from django.db.models.functions import Coalesce, Length, Replace, Trim, TruncWee
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.models import Award
 from comments.models import Comment
@@ -70,7 +72,7 @@ def word_count(field_name: str):
     text = F(field_name)
     for whitespace in ("\r", "\n", "\t"):
         text = Replace(text, Value(whitespace), Value(" "))
-    for _ in range(5):
+    for _round in range(5):
         text = Replace(text, Value("  "), Value(" "))
     text = Trim(text)
     return Case(
@@ -148,15 +150,15 @@ def moderation_summary(*, user, now: datetime.datetime | None = None) -> list[Co
 # --- The participation report --------------------------------------------------
 
 COLUMNS = [
-    ("student", "Student"),
-    ("username", "Username"),
-    ("week", "Week of"),
-    ("posts", "Posts published"),
-    ("post_words", "Words in posts"),
-    ("comments", "Comments (approved)"),
-    ("comment_words", "Words in comments"),
-    ("awards", "Awards received"),
-    ("commented_posts", "Own posts commented on by others"),
+    ("student", gettext_lazy("Student")),
+    ("username", gettext_lazy("Username")),
+    ("week", gettext_lazy("Week of")),
+    ("posts", gettext_lazy("Posts published")),
+    ("post_words", gettext_lazy("Words in posts")),
+    ("comments", gettext_lazy("Comments (approved)")),
+    ("comment_words", gettext_lazy("Words in comments")),
+    ("awards", gettext_lazy("Awards received")),
+    ("commented_posts", gettext_lazy("Own posts commented on by others")),
 ]
 NUMBERS = ["posts", "post_words", "comments", "comment_words", "awards", "commented_posts"]
 SORTABLE = {key for key, _ in COLUMNS}
@@ -198,7 +200,7 @@ class ParticipationReport:
     @property
     def columns(self):
         """What the table and the CSV both show: no week column in the per-student totals."""
-        base = [(key, label) for key, label in COLUMNS if self.per_week or key != "week"]
+        base = [(key, str(label)) for key, label in COLUMNS if self.per_week or key != "week"]
         return base + self.extra_columns
 
     def table(self) -> list[list]:
@@ -364,21 +366,22 @@ def _comments_key(prompt) -> str:
 
 
 def _standing_cell(prompt, published_at, accommodation, now) -> str:
-    standing = prompt_rules.standing(prompt, published_at, accommodation, now)
+    standing = prompt_rules.Standing.label(prompt_rules.standing(prompt, published_at, accommodation, now))
     if accommodation is not None and not accommodation.excused and accommodation.due_at is not None:
-        return f"{standing} (extended)"
+        return _("%(standing)s (extended)") % {"standing": standing}
     return standing
 
 
 def _comments_cell(prompt, count: int, accommodation, now) -> str:
     if accommodation is not None and accommodation.excused:
-        return prompt_rules.Standing.EXCUSED
+        return prompt_rules.Standing.label(prompt_rules.Standing.EXCUSED)
     required = prompt.comments_required
+    numbers = {"count": count, "required": required}
     if count >= required:
-        return f"met ({count}/{required})"
+        return _("met (%(count)s/%(required)s)") % numbers
     if now <= (prompt.comments_due_at or prompt.due_at):
-        return f"not yet ({count}/{required})"
-    return f"not met ({count}/{required})"
+        return _("not yet (%(count)s/%(required)s)") % numbers
+    return _("not met (%(count)s/%(required)s)") % numbers
 
 
 def _readings_cell(done: int, given: int) -> str:
@@ -452,7 +455,9 @@ def _course_cells(course, since, until, students, weeks) -> CourseCells:
         for prompt in prompts:
             result.columns.append((_prompt_key(prompt), prompt.title))
             if prompt.comments_required:
-                result.columns.append((_comments_key(prompt), f"{prompt.title}: comments"))
+                result.columns.append(
+                    (_comments_key(prompt), _("%(title)s: comments") % {"title": prompt.title})
+                )
             week = course_weeks.week_of(course, prompt.due_at)
             for member_id, user_id in user_of.items():
                 own = result.prompt_cells.setdefault(member_id, {})
@@ -464,7 +469,7 @@ def _course_cells(course, since, until, students, weeks) -> CourseCells:
                     own[(_comments_key(prompt), week)] = _comments_cell(prompt, count, accommodation, now)
     if course.assign_readers:
         result.has_readings = True
-        result.columns.append((READINGS, "Readings answered"))
+        result.columns.append((READINGS, _("Readings answered")))
         answered = Comment.objects.approved().filter(post=OuterRef("post"), author=OuterRef("reader__user"))
         given = (
             ReaderAssignment.objects.filter(course=course, week__in=weeks)

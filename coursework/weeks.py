@@ -8,6 +8,7 @@ course's zone belongs to the same week everywhere.
 import datetime
 
 from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 
 ONE_WEEK = datetime.timedelta(weeks=1)
 
@@ -58,5 +59,8 @@ def label(course, moment: datetime.datetime) -> str:
     not mistaken for this year's.
     """
     here = local(course, moment)
-    shape = "D j M, H:i" if here.year == local(course, timezone.now()).year else "D j M Y, H:i"
+    if here.year == local(course, timezone.now()).year:
+        shape = pgettext("date format: weekday, day, month, time", "D j M, H:i")
+    else:
+        shape = pgettext("date format: weekday, day, month, year, time", "D j M Y, H:i")
     return f"{dateformat.format(here, shape)} ({course.tz.key})"

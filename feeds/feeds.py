@@ -27,6 +27,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from awards.models import Award, AwardType
 from comments.models import Comment, membership_of_author
@@ -37,7 +39,7 @@ from posts.models import Category, Post, Tag, live, public
 from .content import absolute, tag_uri, with_absolute_urls
 
 ITEMS = 20
-FORMER_MEMBER = "A former member"  # a post or comment whose author has left the course
+FORMER_MEMBER = gettext_noop("A former member")  # a post or comment whose author has left the course
 
 
 class AtomFeed(Atom1Feed):
@@ -139,7 +141,7 @@ class PostsFeed(CourseFeed):
         return {"summary": escape(post.excerpt) if post.excerpt else None}
 
     def item_author_name(self, post):
-        return post.author_display_name or FORMER_MEMBER
+        return post.author_display_name or _(FORMER_MEMBER)
 
     def item_pubdate(self, post):
         return post.published_at
@@ -158,7 +160,7 @@ class PostsFeed(CourseFeed):
 class CoursePostsFeed(PostsFeed):
     @staticmethod
     def title_for(course):
-        return f"{course.title}: posts"
+        return _("%(course)s: posts") % {"course": course.title}
 
     def get_object(self, request):
         return Subject(self.title_for(self.course), absolute(self.course.get_absolute_url()))
@@ -181,7 +183,7 @@ class CategoryFeed(PostsFeed):
 class TagFeed(PostsFeed):
     @staticmethod
     def title_for(course, tag):
-        return f"{course.title}: posts tagged “{tag.name}”"
+        return _("%(course)s: posts tagged “%(tag)s”") % {"course": course.title, "tag": tag.name}
 
     def get_object(self, request, slug):
         self.tag = get_object_or_404(Tag, course=self.course, slug=slug)
@@ -195,12 +197,17 @@ class TagFeed(PostsFeed):
 class AuthorFeed(PostsFeed):
     @staticmethod
     def title_for(course, membership):
-        return f"{course.title}: posts by {membership.display_name}"
+        return _("%(course)s: posts by %(author)s") % {
+            "course": course.title,
+            "author": membership.display_name,
+        }
 
     def get_object(self, request, author_slug):
         self.membership = get_object_or_404(Membership, course=self.course, author_slug=author_slug)
         if not (self.members or self.membership.shown_to_world):
-            raise Http404("No such author.")  # as the author's page: a student without consent is not public
+            raise Http404(
+                _("No such author.")
+            )  # as the author's page: a student without consent is not public
         self.membership.course = self.course
         return Subject(
             self.title_for(self.course, self.membership), absolute(self.membership.get_absolute_url())
@@ -216,7 +223,9 @@ class AwardFeed(PostsFeed):
 
     @staticmethod
     def title_for(course, award_type=None):
-        return f"{course.title}: {award_type.name}" if award_type else f"{course.title}: hall of fame"
+        if award_type:
+            return f"{course.title}: {award_type.name}"
+        return _("%(course)s: hall of fame") % {"course": course.title}
 
     def get_object(self, request, slug=None):
         self.award_type = None
@@ -264,7 +273,10 @@ class CommentsFeed(CourseFeed):
         return list(comments[:ITEMS])
 
     def item_title(self, comment):
-        return f"{self.item_author_name(comment)} on “{comment.post.title}”"
+        return _("%(author)s on “%(title)s”") % {
+            "author": self.item_author_name(comment),
+            "title": comment.post.title,
+        }
 
     def item_link(self, comment):
         return absolute(comment.get_absolute_url())
@@ -275,7 +287,7 @@ class CommentsFeed(CourseFeed):
     def item_author_name(self, comment):
         if comment.is_guest:
             return comment.guest_name  # the name the guest gave; never their email
-        return comment.author_display_name or FORMER_MEMBER
+        return comment.author_display_name or _(FORMER_MEMBER)
 
     def item_pubdate(self, comment):
         return comment.created_at
@@ -290,12 +302,12 @@ class CommentsFeed(CourseFeed):
 class PostCommentsFeed(CommentsFeed):
     @staticmethod
     def title_for(post):
-        return f"Comments on “{post.title}”"
+        return _("Comments on “%(title)s”") % {"title": post.title}
 
     def get_object(self, request, year, month, day, slug):
         post = live_posts(self).filter(course=self.course, slug=slug).first()
         if post is None:
-            raise Http404("No such post.")
+            raise Http404(_("No such post."))
         post.course = self.course
         date = post.date_for_url
         if (year, month, day) != (date.year, date.month, date.day):
@@ -311,7 +323,7 @@ class PostCommentsFeed(CommentsFeed):
 class CourseCommentsFeed(CommentsFeed):
     @staticmethod
     def title_for(course):
-        return f"{course.title}: comments"
+        return _("%(course)s: comments") % {"course": course.title}
 
     def get_object(self, request):
         return Subject(self.title_for(self.course), absolute(self.course.get_absolute_url()))
@@ -328,12 +340,18 @@ def _featured_author_name():
     return Subquery(memberships.order_by().values("display_name")[:1])
 
 
+def _by_author_template() -> str:
+    """The translated "<title> by <author>" as a format_html template, in the translator's word order."""
+    sentence = escape(_("%(title)s by %(author)s")).replace("{", "{{").replace("}", "}}")
+    return sentence.replace("%(title)s", "{title}").replace("%(author)s", "{author}")
+
+
 class DigestsFeed(CourseFeed):
     """The course's published digests, newest first: the editors' introduction and their featured posts."""
 
     @staticmethod
     def title_for(course):
-        return f"{course.title}: weekly digests"
+        return _("%(course)s: weekly digests") % {"course": course.title}
 
     def get_object(self, request):
         url = reverse("coursework:digests", kwargs={"course_slug": self.course.slug})
@@ -358,7 +376,7 @@ class DigestsFeed(CourseFeed):
         return digests
 
     def item_title(self, digest):
-        return f"Week of {date_format(digest.week, 'F j, Y')}"
+        return _("Week of %(date)s") % {"date": date_format(digest.week, "DATE_FORMAT")}
 
     def item_link(self, digest):
         return absolute(digest.get_absolute_url())
@@ -368,18 +386,27 @@ class DigestsFeed(CourseFeed):
         features = digest.features.all()
         if not features:
             return introduction
+        # "<title> by <author>": the link is placed into the translated sentence, escaped by format_html.
         featured = format_html_join(
             "",
-            '<li><a href="{}">{}</a> by {}</li>',
+            "<li>{}</li>",
             (
-                (absolute(f.post.get_absolute_url()), f.post.title, f.author_display_name or FORMER_MEMBER)
+                (
+                    format_html(
+                        _by_author_template(),
+                        title=format_html(
+                            '<a href="{}">{}</a>', absolute(f.post.get_absolute_url()), f.post.title
+                        ),
+                        author=f.author_display_name or _(FORMER_MEMBER),
+                    ),
+                )
                 for f in features
             ),
         )
-        return format_html("{}<h2>Featured posts</h2><ul>{}</ul>", introduction, featured)
+        return format_html("{}<h2>{}</h2><ul>{}</ul>", introduction, _("Featured posts"), featured)
 
     def item_author_name(self, digest):
-        return "The editorial team"
+        return _("The editorial team")
 
     def item_pubdate(self, digest):
         return digest.published_at

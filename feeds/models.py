@@ -6,6 +6,8 @@ import secrets
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Membership
 
@@ -42,16 +44,22 @@ class FeedToken(models.Model):
     """One per membership. Making a new one replaces the secret, so the old link stops at once;
     leaving the course deletes the membership and, with it, the link."""
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="feed_token")
+    membership = models.OneToOneField(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="feed_token"
+    )
     # Kept readable so the account page can show the link again (a calendar's "secret address"
     # does the same): it opens only what the same database already holds.
-    secret = models.CharField(max_length=64, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    secret = models.CharField(verbose_name=_("secret"), max_length=64, editable=False)
+    digest = models.CharField(
+        verbose_name=pgettext_lazy("hash of the secret", "digest"), max_length=64, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     objects = FeedTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("feed token")
+        verbose_name_plural = _("feed tokens")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from courses import permissions
@@ -61,7 +63,7 @@ def private_feed(request, token, format, kind, **kwargs):
     """A feed through a member's private link: its own course only, while its owner is a member."""
     feed_token = FeedToken.objects.for_secret(token)
     if feed_token is None:
-        raise Http404("No such feed.")  # a revoked, mistyped or made-up link says no more than that
+        raise Http404(_("No such feed."))  # a revoked, mistyped or made-up link says no more than that
     response = _serve(
         request,
         course=feed_token.membership.course,
@@ -78,9 +80,9 @@ def private_feed(request, token, format, kind, **kwargs):
 # What the account page offers for each course: the course's own feeds (a category's,
 # a tag's or a post's are linked from their pages).
 ACCOUNT_FEEDS = [
-    ("posts", "Posts", CoursePostsFeed),
-    ("comments", "Comments", CourseCommentsFeed),
-    ("digests", "Weekly digests", DigestsFeed),
+    ("posts", gettext_lazy("Posts"), CoursePostsFeed),
+    ("comments", gettext_lazy("Comments"), CourseCommentsFeed),
+    ("digests", gettext_lazy("Weekly digests"), DigestsFeed),
 ]
 
 
@@ -129,15 +131,22 @@ def new_link(request, course_slug):
     course = permissions.readable_course_or_404(request.user, course_slug)
     membership = permissions.membership_of(request.user, course)
     if membership is None:
-        raise PermissionDenied("Only members of this course have a private feed link.")
+        raise PermissionDenied(_("Only members of this course have a private feed link."))
     had_one = FeedToken.objects.filter(membership_id=membership.pk).exists()
     services.feed_token_renew(membership=membership)
     if had_one:
         messages.success(
             request,
-            f"Your private feed link for {course.title} is new. The old one has stopped working: "
-            "give your feed reader the new one.",
+            _(
+                "Your private feed link for %(course)s is new. The old one has stopped working: "
+                "give your feed reader the new one."
+            )
+            % {"course": course.title},
         )
     else:
-        messages.success(request, f"Your private feed link for {course.title} is ready. Keep it to yourself.")
+        messages.success(
+            request,
+            _("Your private feed link for %(course)s is ready. Keep it to yourself.")
+            % {"course": course.title},
+        )
     return redirect(reverse("feeds:account") + f"#course-{course.slug}")

@@ -1,6 +1,8 @@
 """The LMS link in the admin: platforms and keys for superusers; links, roster and grades for instructors."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.admin_scoping import CourseScopedAdminMixin
 
@@ -95,11 +97,11 @@ class CourseLinkAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["platform", "context_id", "context_title", "course", "linked_by"]}),
         (
-            "Participation score of each prompt",
+            gettext_lazy("Participation score of each prompt"),
             {"fields": ["points_on_time", "points_late", "points_missing", "points_comments"]},
         ),
         (
-            "The LMS's services",
+            gettext_lazy("The LMS's services"),
             {"fields": ["memberships_url", "lineitems_url", "roster_synced_at", "roster_error"]},
         ),
     ]
@@ -109,11 +111,11 @@ class CourseLinkAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False  # links are made by an instructor's launch
 
-    @admin.display(boolean=True, description="gradebook")
+    @admin.display(boolean=True, description=gettext_lazy("gradebook"))
     def has_gradebook(self, link):
         return bool(link.lineitems_url)
 
-    @admin.action(description="Sync the roster from the LMS now")
+    @admin.action(description=gettext_lazy("Sync the roster from the LMS now"))
     def sync_roster(self, request, queryset):
         for link in queryset.select_related("platform", "course"):
             try:
@@ -123,7 +125,7 @@ class CourseLinkAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             else:
                 self.message_user(request, f"{link}: {result}.", messages.SUCCESS)
 
-    @admin.action(description="Send the participation scores of prompts due so far")
+    @admin.action(description=gettext_lazy("Send the participation scores of prompts due so far"))
     def send_scores(self, request, queryset):
         for link in queryset.select_related("platform", "course"):
             try:
@@ -132,7 +134,9 @@ class CourseLinkAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{link}: {error}", messages.ERROR)
                 continue
             if not results:
-                self.message_user(request, f"{link}: no prompt is due yet.", messages.WARNING)
+                self.message_user(
+                    request, _("%(link)s: no prompt is due yet.") % {"link": link}, messages.WARNING
+                )
             for prompt, result in results:
                 level = messages.ERROR if result.failed else messages.SUCCESS
                 self.message_user(request, f"{link}, “{prompt}”: {result}.", level)
@@ -175,10 +179,10 @@ class GradeSyncAdmin(SeenOnlyAdmin):
     list_select_related = ["user", "line_item__prompt"]
     search_fields = ["user__username", "line_item__prompt__title"]
 
-    @admin.display(description="prompt", ordering="line_item__prompt__title")
+    @admin.display(description=gettext_lazy("prompt"), ordering="line_item__prompt__title")
     def prompt(self, grade):
         return grade.line_item.prompt
 
-    @admin.display(description="score sent")
+    @admin.display(description=gettext_lazy("score sent"))
     def score(self, grade):
         return f"{grade.score_given.normalize():f} / {grade.score_maximum}"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from courses.models import Course
 from coursework.models import Prompt
@@ -26,35 +27,62 @@ def origin_of(url: str) -> str:
 class Platform(models.Model):
     """An LMS registered with the tool: what the platform's administrator gave us."""
 
-    name = models.CharField(max_length=100, help_text="For example: Canvas at Example University.")
-    issuer = models.CharField(
-        max_length=255, help_text="The platform's issuer (iss), e.g. https://canvas.instructure.com"
+    name = models.CharField(
+        verbose_name=gettext_lazy("name"),
+        max_length=100,
+        help_text=gettext_lazy("For example: Canvas at Example University."),
     )
-    client_id = models.CharField(max_length=255, help_text="The client id the platform gave the tool.")
-    auth_login_url = models.URLField(max_length=500, help_text="The platform's OIDC authorisation URL.")
-    auth_token_url = models.URLField(max_length=500, help_text="The platform's OAuth 2 token URL.")
+    issuer = models.CharField(
+        verbose_name=gettext_lazy("issuer"),
+        max_length=255,
+        help_text=gettext_lazy("The platform's issuer (iss), e.g. https://canvas.instructure.com"),
+    )
+    client_id = models.CharField(
+        verbose_name=gettext_lazy("client id"),
+        max_length=255,
+        help_text=gettext_lazy("The client id the platform gave the tool."),
+    )
+    auth_login_url = models.URLField(
+        verbose_name=gettext_lazy("auth login url"),
+        max_length=500,
+        help_text=gettext_lazy("The platform's OIDC authorisation URL."),
+    )
+    auth_token_url = models.URLField(
+        verbose_name=gettext_lazy("auth token url"),
+        max_length=500,
+        help_text=gettext_lazy("The platform's OAuth 2 token URL."),
+    )
     auth_audience = models.CharField(
+        verbose_name=gettext_lazy("auth audience"),
         max_length=500,
         blank=True,
-        help_text="Audience of token requests, if not the token URL (some platforms).",
+        help_text=gettext_lazy("Audience of token requests, if not the token URL (some platforms)."),
     )
-    key_set_url = models.URLField(max_length=500, help_text="The platform's public keys (JWKS URL).")
+    key_set_url = models.URLField(
+        verbose_name=gettext_lazy("key set url"),
+        max_length=500,
+        help_text=gettext_lazy("The platform's public keys (JWKS URL)."),
+    )
     frame_origins = models.TextField(
+        verbose_name=gettext_lazy("frame origins"),
         blank=True,
-        help_text=(
+        help_text=gettext_lazy(
             "Origins whose pages may show the tool in a frame, one a line "
             "(e.g. https://school.instructure.com). Empty: the issuer's origin."
         ),
     )
     match_by_email = models.BooleanField(
+        verbose_name=gettext_lazy("match by email"),
         default=True,
-        help_text=(
+        help_text=gettext_lazy(
             "Link a first launch to an existing account with the same email address (never a superuser's)."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("platform")
+        verbose_name_plural = gettext_lazy("platforms")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["issuer", "client_id"], name="one_platform_per_client")
@@ -72,10 +100,14 @@ class Platform(models.Model):
 class Deployment(models.Model):
     """A deployment id of the tool on a platform: launches from any other are refused."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="deployments")
-    deployment_id = models.CharField(max_length=255)
+    platform = models.ForeignKey(
+        Platform, verbose_name=gettext_lazy("platform"), on_delete=models.CASCADE, related_name="deployments"
+    )
+    deployment_id = models.CharField(verbose_name=gettext_lazy("deployment id"), max_length=255)
 
     class Meta:
+        verbose_name = gettext_lazy("deployment")
+        verbose_name_plural = gettext_lazy("deployments")
         ordering = ["platform", "deployment_id"]
         constraints = [
             models.UniqueConstraint(
@@ -98,16 +130,18 @@ class ToolKeyQuerySet(models.QuerySet):
 class ToolKey(models.Model):
     """One of the tool's RSA key pairs; the active one signs, rotated ones stay published a while."""
 
-    kid = models.CharField(max_length=100, unique=True)
-    private_pem = models.TextField(editable=False)
-    public_jwk = models.JSONField(editable=False)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rotated_at = models.DateTimeField(null=True, blank=True)
+    kid = models.CharField(verbose_name=gettext_lazy("kid"), max_length=100, unique=True)
+    private_pem = models.TextField(verbose_name=gettext_lazy("private pem"), editable=False)
+    public_jwk = models.JSONField(verbose_name=gettext_lazy("public jwk"), editable=False)
+    active = models.BooleanField(verbose_name=gettext_lazy("active"), default=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    rotated_at = models.DateTimeField(verbose_name=gettext_lazy("rotated at"), null=True, blank=True)
 
     objects = ToolKeyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("tool key")
+        verbose_name_plural = gettext_lazy("tool keys")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="one_active_tool_key"),
@@ -124,32 +158,64 @@ class ToolKey(models.Model):
 class CourseLink(models.Model):
     """An LMS course (platform + context id) linked to one of our courses, and how its grades are scored."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="course_links")
-    context_id = models.CharField(max_length=255)
-    context_title = models.CharField(max_length=255, blank=True)
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lti_links")
+    platform = models.ForeignKey(
+        Platform, verbose_name=gettext_lazy("platform"), on_delete=models.CASCADE, related_name="course_links"
+    )
+    context_id = models.CharField(verbose_name=gettext_lazy("context id"), max_length=255)
+    context_title = models.CharField(verbose_name=gettext_lazy("context title"), max_length=255, blank=True)
+    course = models.ForeignKey(
+        Course, verbose_name=gettext_lazy("course"), on_delete=models.CASCADE, related_name="lti_links"
+    )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # From the launches' service claims: where the roster and the gradebook are.
-    memberships_url = models.URLField(max_length=500, blank=True, editable=False)
-    lineitems_url = models.URLField(max_length=500, blank=True, editable=False)
-    ags_scopes = models.JSONField(default=list, blank=True, editable=False)
+    memberships_url = models.URLField(
+        verbose_name=gettext_lazy("memberships url"), max_length=500, blank=True, editable=False
+    )
+    lineitems_url = models.URLField(
+        verbose_name=gettext_lazy("lineitems url"), max_length=500, blank=True, editable=False
+    )
+    ags_scopes = models.JSONField(
+        verbose_name=gettext_lazy("ags scopes"), default=list, blank=True, editable=False
+    )
     # The participation score of a prompt: points for the response, and for the comments asked.
-    points_on_time = models.PositiveSmallIntegerField(default=10, help_text="A response published on time.")
-    points_late = models.PositiveSmallIntegerField(default=5, help_text="A response published late.")
-    points_missing = models.PositiveSmallIntegerField(default=0, help_text="No response by the due time.")
-    points_comments = models.PositiveSmallIntegerField(
+    points_on_time = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("points on time"),
+        default=10,
+        help_text=gettext_lazy("A response published on time."),
+    )
+    points_late = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("points late"),
         default=5,
-        help_text=(
+        help_text=gettext_lazy("A response published late."),
+    )
+    points_missing = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("points missing"),
+        default=0,
+        help_text=gettext_lazy("No response by the due time."),
+    )
+    points_comments = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("points comments"),
+        default=5,
+        help_text=gettext_lazy(
             "All the comments a prompt asks for (shared out per comment); prompts asking none leave it out."
         ),
     )
-    roster_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
-    roster_error = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    roster_synced_at = models.DateTimeField(
+        verbose_name=gettext_lazy("roster synced at"), null=True, blank=True, editable=False
+    )
+    roster_error = models.TextField(verbose_name=gettext_lazy("roster error"), blank=True, editable=False)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("course link")
+        verbose_name_plural = gettext_lazy("course links")
         ordering = ["course", "context_title"]
         constraints = [
             models.UniqueConstraint(fields=["platform", "context_id"], name="one_link_per_lms_course"),
@@ -167,12 +233,28 @@ class CourseLink(models.Model):
 class ResourceLink(models.Model):
     """A placement of the tool in an LMS course: it opens the course's front, or one prompt."""
 
-    course_link = models.ForeignKey(CourseLink, on_delete=models.CASCADE, related_name="resource_links")
-    resource_link_id = models.CharField(max_length=255)
-    title = models.CharField(max_length=255, blank=True)
-    prompt = models.ForeignKey(Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    course_link = models.ForeignKey(
+        CourseLink,
+        verbose_name=gettext_lazy("course link"),
+        on_delete=models.CASCADE,
+        related_name="resource_links",
+    )
+    resource_link_id = models.CharField(verbose_name=gettext_lazy("resource link id"), max_length=255)
+    title = models.CharField(
+        verbose_name=pgettext_lazy("a name, not a headline", "title"), max_length=255, blank=True
+    )
+    prompt = models.ForeignKey(
+        Prompt,
+        verbose_name=gettext_lazy("prompt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("resource link")
+        verbose_name_plural = gettext_lazy("resource links")
         ordering = ["course_link", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -187,17 +269,23 @@ class ResourceLink(models.Model):
 class LtiIdentity(models.Model):
     """A platform's stable user id (sub) for one of our accounts."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="identities")
-    sub = models.CharField(max_length=255)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_identities"
+    platform = models.ForeignKey(
+        Platform, verbose_name=gettext_lazy("platform"), on_delete=models.CASCADE, related_name="identities"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_launch_at = models.DateTimeField(null=True, blank=True)
+    sub = models.CharField(verbose_name=gettext_lazy("sub"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("user"),
+        on_delete=models.CASCADE,
+        related_name="lti_identities",
+    )
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    last_launch_at = models.DateTimeField(verbose_name=gettext_lazy("last launch at"), null=True, blank=True)
 
     class Meta:
         ordering = ["platform", "sub"]
-        verbose_name_plural = "LTI identities"
+        verbose_name = gettext_lazy("lti identity")
+        verbose_name_plural = gettext_lazy("LTI identities")
         constraints = [
             models.UniqueConstraint(fields=["platform", "sub"], name="one_account_per_platform_sub"),
             models.UniqueConstraint(fields=["platform", "user"], name="one_sub_per_platform_account"),
@@ -210,13 +298,26 @@ class LtiIdentity(models.Model):
 class LineItem(models.Model):
     """A prompt's column in the LMS gradebook, and when its scores were last sent."""
 
-    course_link = models.ForeignKey(CourseLink, on_delete=models.CASCADE, related_name="line_items")
-    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="+")
-    url = models.URLField(max_length=500, help_text="The line item's id at the platform.")
-    score_maximum = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    course_link = models.ForeignKey(
+        CourseLink,
+        verbose_name=gettext_lazy("course link"),
+        on_delete=models.CASCADE,
+        related_name="line_items",
+    )
+    prompt = models.ForeignKey(
+        Prompt, verbose_name=gettext_lazy("prompt"), on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField(
+        verbose_name=gettext_lazy("url"),
+        max_length=500,
+        help_text=gettext_lazy("The line item's id at the platform."),
+    )
+    score_maximum = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("score maximum"))
+    sent_at = models.DateTimeField(verbose_name=gettext_lazy("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("line item")
+        verbose_name_plural = gettext_lazy("line items")
         ordering = ["course_link", "prompt"]
         constraints = [
             models.UniqueConstraint(fields=["course_link", "prompt"], name="one_line_item_per_prompt_link")
@@ -230,23 +331,34 @@ class GradeSync(models.Model):
     """The last participation score sent (or tried) for one student on one line item."""
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed")
 
-    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="grades")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    standing = models.CharField(max_length=40)
-    comments_counted = models.PositiveSmallIntegerField(default=0)
-    score_given = models.DecimalField(max_digits=7, decimal_places=2)
-    score_maximum = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices)
-    error = models.TextField(blank=True)
-    attempted_at = models.DateTimeField()
+    line_item = models.ForeignKey(
+        LineItem, verbose_name=gettext_lazy("line item"), on_delete=models.CASCADE, related_name="grades"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    standing = models.CharField(verbose_name=gettext_lazy("standing"), max_length=40)
+    comments_counted = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("comments counted"), default=0
+    )
+    score_given = models.DecimalField(
+        verbose_name=gettext_lazy("score given"), max_digits=7, decimal_places=2
+    )
+    score_maximum = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("score maximum"))
+    status = models.CharField(verbose_name=gettext_lazy("status"), max_length=10, choices=Status.choices)
+    error = models.TextField(verbose_name=gettext_lazy("error"), blank=True)
+    attempted_at = models.DateTimeField(verbose_name=gettext_lazy("attempted at"))
 
     class Meta:
         ordering = ["line_item", "user"]
-        verbose_name = "grade sent"
-        verbose_name_plural = "grades sent"
+        verbose_name = gettext_lazy("grade sent")
+        verbose_name_plural = gettext_lazy("grades sent")
         constraints = [
             models.UniqueConstraint(fields=["line_item", "user"], name="one_grade_row_per_student")
         ]
@@ -264,11 +376,13 @@ class LaunchState(models.Model):
     nonce is used up by one DELETE, so two replays of a launch cannot both pass.
     """
 
-    key = models.CharField(max_length=255, unique=True)
-    value = models.JSONField()
-    expires_at = models.DateTimeField(db_index=True)
+    key = models.CharField(verbose_name=gettext_lazy("key"), max_length=255, unique=True)
+    value = models.JSONField(verbose_name=gettext_lazy("value"))
+    expires_at = models.DateTimeField(verbose_name=gettext_lazy("expires at"), db_index=True)
 
     class Meta:
+        verbose_name = gettext_lazy("launch state")
+        verbose_name_plural = gettext_lazy("launch states")
         ordering = ["expires_at"]
 
     def __str__(self):

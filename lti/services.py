@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
@@ -146,17 +148,17 @@ class LinkRefused(Exception):
 
 def course_link_create(*, platform: Platform, context: dict, course: Course, by) -> CourseLink:
     if not Course.objects.taught_by(by).filter(pk=course.pk).exists():
-        raise LinkRefused("You can link only a course you teach.")
+        raise LinkRefused(_("You can link only a course you teach."))
     context_id = str(context.get("id") or "")
     if not context_id:
-        raise LinkRefused("The LMS did not say which of its courses this is.")
+        raise LinkRefused(_("The LMS did not say which of its courses this is."))
     link, created = CourseLink.objects.get_or_create(
         platform=platform,
         context_id=context_id,
         defaults={"course": course, "context_title": str(context.get("title") or "")[:255], "linked_by": by},
     )
     if not created and link.course_id != course.pk:
-        raise LinkRefused(f"This LMS course is linked to {link.course} already.")
+        raise LinkRefused(_("This LMS course is linked to %(course)s already.") % {"course": link.course})
     return link
 
 
@@ -194,7 +196,12 @@ class RosterResult:
     members: int = 0
 
     def __str__(self):
-        return f"{self.members} on the LMS roster; {len(self.joined)} joined, {len(self.dropped)} dropped"
+        # One English form for every count, as it always read; Russian agrees with the first number.
+        return ngettext(
+            "%(members)s on the LMS roster; %(joined)s joined, %(dropped)s dropped",
+            "%(members)s on the LMS roster; %(joined)s joined, %(dropped)s dropped",
+            self.members,
+        ) % {"members": self.members, "joined": len(self.joined), "dropped": len(self.dropped)}
 
 
 def roster_sync(*, link: CourseLink) -> RosterResult:
@@ -205,9 +212,9 @@ def roster_sync(*, link: CourseLink) -> RosterResult:
     removes a member: the student's posts and comments stay, under their username.
     """
     if not link.memberships_url:
-        raise SyncFailed("The LMS has not offered its roster (Names and Roles) in a launch yet.")
+        raise SyncFailed(_("The LMS has not offered its roster (Names and Roles) in a launch yet."))
     if link.course.archived_at is not None:
-        raise SyncFailed("The course is archived: its roster stays as the term left it.")
+        raise SyncFailed(_("The course is archived: its roster stays as the term left it."))
     try:
         service = NamesRolesProvisioningService(
             _connector(link.platform), {"context_memberships_url": link.memberships_url}
@@ -335,7 +342,9 @@ class GradesResult:
     errors: list[str] = field(default_factory=list)
 
     def __str__(self):
-        return f"{self.sent} scores sent, {self.failed} failed"
+        return ngettext(
+            "%(sent)s scores sent, %(failed)s failed", "%(sent)s scores sent, %(failed)s failed", self.sent
+        ) % {"sent": self.sent, "failed": self.failed}
 
 
 def _ags(link: CourseLink) -> AssignmentsGradesService:
@@ -362,7 +371,7 @@ def _line_item(link: CourseLink, prompt: Prompt, ags: AssignmentsGradesService) 
     url = found.get_id()
     if not url:
         raise LtiException("The platform returned a line item without an id.")
-    line_item, _ = LineItem.objects.update_or_create(
+    line_item, _created = LineItem.objects.update_or_create(
         course_link=link, prompt=prompt, defaults={"url": url, "score_maximum": maximum}
     )
     return line_item
@@ -372,10 +381,10 @@ def grades_send(*, link: CourseLink, prompt: Prompt, now: datetime.datetime | No
     """Post every student's participation score on the prompt to the LMS gradebook; record each try."""
     now = now or timezone.now()
     if prompt.course_id != link.course_id:
-        raise SyncFailed("This prompt is not of the linked course.")
+        raise SyncFailed(_("This prompt is not of the linked course."))
     if not link.lineitems_url or SCORE_SCOPE not in link.ags_scopes:
         raise SyncFailed(
-            "The LMS has not offered its gradebook (Assignment and Grade Services) in a launch yet."
+            _("The LMS has not offered its gradebook (Assignment and Grade Services) in a launch yet.")
         )
     try:
         ags = _ags(link)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jwt
 import requests
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.exception import LtiException
@@ -47,58 +48,77 @@ class Refusal(Exception):
     status: int = 403
 
     def __str__(self):
-        return self.title
+        return str(self.title)
 
 
 REFUSALS = {
     "missing": Refusal(
-        "This launch is missing its sign-in data.",
-        "The launch reached the tool without an id_token or state: check the tool's redirect URL.",
+        gettext_lazy("This launch is missing its sign-in data."),
+        gettext_lazy(
+            "The launch reached the tool without an id_token or state: check the tool's redirect URL."
+        ),
         400,
     ),
     "state": Refusal(
-        "This launch could not be matched to this browser.",
-        "The OIDC state did not match (cookies blocked, or the launch was started in another browser). "
-        "Try again; if it keeps happening, check that the login initiation URL is the tool's.",
+        gettext_lazy("This launch could not be matched to this browser."),
+        gettext_lazy(
+            "The OIDC state did not match (cookies blocked, or the launch was started in another browser). "
+            "Try again; if it keeps happening, check that the login initiation URL is the tool's."
+        ),
         400,
     ),
-    "format": Refusal("This launch's token is not a valid token.", "The id_token could not be decoded.", 400),
+    "format": Refusal(
+        gettext_lazy("This launch's token is not a valid token."),
+        gettext_lazy("The id_token could not be decoded."),
+        400,
+    ),
     "platform": Refusal(
-        "This LMS is not registered with coursesite.",
-        "No platform with this issuer and client id is registered: "
-        "a coursesite superuser adds it in the admin.",
+        gettext_lazy("This LMS is not registered with coursesite."),
+        gettext_lazy(
+            "No platform with this issuer and client id is registered: "
+            "a coursesite superuser adds it in the admin."
+        ),
     ),
     "signature": Refusal(
-        "This launch's signature is not valid.",
-        "The id_token's signature did not verify against the platform's public keys (JWKS URL): "
-        "the token was altered, or the registered key set URL is wrong.",
+        gettext_lazy("This launch's signature is not valid."),
+        gettext_lazy(
+            "The id_token's signature did not verify against the platform's public keys (JWKS URL): "
+            "the token was altered, or the registered key set URL is wrong."
+        ),
     ),
     "expired": Refusal(
-        "This launch has expired.",
-        "The id_token's exp has passed: open the link again; if it keeps happening, check the LMS's clock.",
+        gettext_lazy("This launch has expired."),
+        gettext_lazy(
+            "The id_token's exp has passed: open the link again; "
+            "if it keeps happening, check the LMS's clock."
+        ),
     ),
     "audience": Refusal(
-        "This launch was meant for another tool.",
-        "The id_token's aud does not name coursesite's client id.",
+        gettext_lazy("This launch was meant for another tool."),
+        gettext_lazy("The id_token's aud does not name coursesite's client id."),
     ),
     "deployment": Refusal(
-        "This deployment of coursesite is not registered.",
-        "The id_token's deployment id is not among the platform's registered deployment ids: "
-        "a coursesite superuser adds it to the platform in the admin.",
+        gettext_lazy("This deployment of coursesite is not registered."),
+        gettext_lazy(
+            "The id_token's deployment id is not among the platform's registered deployment ids: "
+            "a coursesite superuser adds it to the platform in the admin."
+        ),
     ),
     "replay": Refusal(
-        "This launch was used already.",
-        "The id_token's nonce was used before or was never issued by coursesite: "
-        "a launch cannot be replayed. Open the link in the LMS again.",
+        gettext_lazy("This launch was used already."),
+        gettext_lazy(
+            "The id_token's nonce was used before or was never issued by coursesite: "
+            "a launch cannot be replayed. Open the link in the LMS again."
+        ),
     ),
     "message": Refusal(
-        "This kind of launch is not supported.",
-        "The message type or its claims are not a valid resource link or deep linking request.",
+        gettext_lazy("This kind of launch is not supported."),
+        gettext_lazy("The message type or its claims are not a valid resource link or deep linking request."),
         400,
     ),
     "keys": Refusal(
-        "coursesite is not ready for LMS launches yet.",
-        "The tool has no signing key: its administrator runs `manage.py lti_keys`.",
+        gettext_lazy("coursesite is not ready for LMS launches yet."),
+        gettext_lazy("The tool has no signing key: its administrator runs `manage.py lti_keys`."),
         503,
     ),
 }

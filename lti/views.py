@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.deep_link import DeepLink
@@ -85,16 +86,18 @@ def launch(request):
     if not sub:
         return _refused_simply(
             request,
-            "This launch does not say who you are.",
-            "The launch had no user (sub): coursesite needs the user's id; "
-            "anonymous launches are not supported.",
+            _("This launch does not say who you are."),
+            _(
+                "The launch had no user (sub): coursesite needs the user's id; "
+                "anonymous launches are not supported."
+            ),
             400,
         )
     if role is None:
         return _refused_simply(
             request,
-            "Your role in this LMS course is not one coursesite knows.",
-            "coursesite lets in Instructors, Teaching Assistants and Learners of the course.",
+            _("Your role in this LMS course is not one coursesite knows."),
+            _("coursesite lets in Instructors, Teaching Assistants and Learners of the course."),
         )
     user = services.user_for_person(
         platform=platform,
@@ -105,7 +108,9 @@ def launch(request):
     )
     if not user.is_active:
         return _refused_simply(
-            request, "This account is disabled.", "The coursesite account linked to this user is disabled."
+            request,
+            _("This account is disabled."),
+            _("The coursesite account linked to this user is disabled."),
         )
     LtiIdentity.objects.filter(platform=platform, sub=sub).update(last_launch_at=timezone.now())
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -119,7 +124,7 @@ def launch(request):
     )
     if claims.get(CLAIM + "message_type") == DEEP_LINKING:
         if role != Membership.Role.INSTRUCTOR:
-            return _refused_simply(request, "Only the course's instructors place coursesite links.")
+            return _refused_simply(request, _("Only the course's instructors place coursesite links."))
         request.session[DEEP_LINK_SESSION_KEY] = message.get_launch_id()
         return _deep_link_page(request, link)
     if link is None:
@@ -140,7 +145,7 @@ def _enter(request, *, claims: dict, link: CourseLink, user, role: str):
     resource = claims.get(CLAIM + "resource_link") or {}
     prompt = None
     if resource.get("id"):
-        placement, _ = ResourceLink.objects.get_or_create(
+        placement, _created = ResourceLink.objects.get_or_create(
             course_link=link,
             resource_link_id=str(resource["id"])[:255],
             defaults={"title": str(resource.get("title") or "")[:255]},
@@ -197,14 +202,14 @@ def link_course(request):
     if platform is None:
         return _refused_simply(
             request,
-            "There is no LMS launch to link.",
-            "Open the coursesite link in the LMS again.",
+            _("There is no LMS launch to link."),
+            _("Open the coursesite link in the LMS again."),
             400,
         )
     context = claims.get(CLAIM + "context") or {}
     course = Course.objects.taught_by(request.user).filter(pk=_int(request.POST.get("course"))).first()
     if course is None:
-        return _link_page(request, context, "Choose one of the courses you teach.", 400)
+        return _link_page(request, context, _("Choose one of the courses you teach."), 400)
     try:
         link = services.course_link_create(platform=platform, context=context, course=course, by=request.user)
     except services.LinkRefused as error:
@@ -248,13 +253,13 @@ def deep_link_return(request):
     if platform is None or claims.get(CLAIM + "message_type") != DEEP_LINKING:
         return _refused_simply(
             request,
-            "There is no link placement to finish.",
-            "Start adding the coursesite link in the LMS again.",
+            _("There is no link placement to finish."),
+            _("Start adding the coursesite link in the LMS again."),
             400,
         )
     context = claims.get(CLAIM + "context") or {}
     link = CourseLink.objects.filter(platform=platform, context_id=str(context.get("id") or "")).first()
-    kind, _, pk = (request.POST.get("choice") or "").partition(":")
+    kind, _colon, pk = (request.POST.get("choice") or "").partition(":")
     taught = Course.objects.taught_by(request.user)
     if link is not None:
         taught = taught.filter(pk=link.course_id)
@@ -265,7 +270,7 @@ def deep_link_return(request):
     else:
         course = taught.filter(pk=_int(pk)).first() if kind == "course" else None
     if course is None:
-        return _deep_link_page(request, link, "Choose a course or a prompt of a course you teach.", 400)
+        return _deep_link_page(request, link, _("Choose a course or a prompt of a course you teach."), 400)
     if link is None and context.get("id"):
         try:
             services.course_link_create(platform=platform, context=context, course=course, by=request.user)
@@ -293,7 +298,10 @@ def deep_link_return(request):
     return_url = str(settings_claim.get("deep_link_return_url") or "")
     if not origin_of(return_url):
         return _refused_simply(
-            request, "The LMS did not say where to send the link.", "deep_link_return_url is missing.", 400
+            request,
+            _("The LMS did not say where to send the link."),
+            _("deep_link_return_url is missing."),
+            400,
         )
     try:
         deep_link = DeepLink(ToolRegistration(platform), str(claims[CLAIM + "deployment_id"]), settings_claim)

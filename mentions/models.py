@@ -8,6 +8,7 @@ source unpublished, held or removed drops out at once, whatever the rows say.
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
 from courses.models import Membership
@@ -63,16 +64,25 @@ class MentionQuerySet(models.QuerySet):
 class Mention(models.Model):
     """`source_post` or `source_comment` (exactly one) links to `target`, a post of the same course."""
 
-    target = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    source_post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    source_comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    target = models.ForeignKey(Post, verbose_name=_("target"), on_delete=models.CASCADE, related_name="+")
+    source_post = models.ForeignKey(
+        Post, verbose_name=_("source post"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    source_comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("source comment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     objects = MentionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         ordering = ["target_id", "pk"]  # the column: "target" would join posts for their order
         constraints = [
             models.CheckConstraint(

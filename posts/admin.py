@@ -8,6 +8,8 @@ imports them.
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.admin_scoping import CourseScopedAdminMixin
 from courses.models import Membership
@@ -35,10 +37,10 @@ class PostAdminForm(forms.ModelForm):
         course = self._value(cleaned, "course")
         category = cleaned.get("category")
         if course and category and category.course_id != course.pk:
-            self.add_error("category", "Choose a category of the post's course.")
+            self.add_error("category", _("Choose a category of the post's course."))
         tags = cleaned.get("tags")
         if course and tags is not None and any(tag.course_id != course.pk for tag in tags):
-            self.add_error("tags", "Choose tags of the post's course.")
+            self.add_error("tags", _("Choose tags of the post's course."))
         if cleaned.get("status") == Post.Status.PUBLISHED:
             # The same check as the Publish button on the site, here so a refusal shows on the form.
             try:
@@ -93,7 +95,7 @@ class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             if course_id is not None:
                 members = Membership.objects.filter(course_id=course_id).values("user_id")
                 author.queryset = author.queryset.filter(pk__in=members)
-            author.error_messages["invalid_choice"] = "Choose a member of the post's course as its author."
+            author.error_messages["invalid_choice"] = _("Choose a member of the post's course as its author.")
         return form
 
     @staticmethod
@@ -113,7 +115,7 @@ class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected posts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected posts"), permissions=["change"])
     def publish(self, request, queryset):
         done, refused = 0, []
         for post in queryset:
@@ -124,16 +126,20 @@ class PostAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} post(s) published.", messages.SUCCESS)
+            self.message_user(request, _("%(count)s post(s) published.") % {"count": done}, messages.SUCCESS)
         for message in refused:
-            self.message_user(request, f"Not published: {message}", messages.ERROR)
+            self.message_user(request, _("Not published: %(reason)s") % {"reason": message}, messages.ERROR)
 
-    @admin.action(description="Unpublish selected posts (back to drafts)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Unpublish selected posts (back to drafts)"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         posts = list(queryset)
         for post in posts:
             services.post_unpublish(post=post)
-        self.message_user(request, f"{len(posts)} post(s) returned to drafts.", messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)s post(s) returned to drafts.") % {"count": len(posts)}, messages.SUCCESS
+        )
 
 
 @admin.register(Category)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PostsConfig(AppConfig):
     name = "posts"
-    verbose_name = "Posts"
+    verbose_name = _("Posts")
     # Instructors never delete posts: they unpublish them.
     instructor_permissions = (
         "view_post",

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from markdownx.widgets import MarkdownxWidget
 
 from .models import Category, Post
@@ -28,15 +30,16 @@ class Tool:
         return self.keys.replace("Ctrl", "Control")
 
 
+# Each language's glyph starts its label (WCAG 2.5.3): Russian editors show Ж/К for bold/italic.
 TOOLBAR = (
-    Tool("bold", "Bold", "B", "Ctrl+B"),
-    Tool("italic", "Italic", "I", "Ctrl+I"),
-    Tool("heading", "Heading", "H", "Ctrl+Shift+H"),
-    Tool("link", "Link", "Link", "Ctrl+K"),
-    Tool("quote", "Quote", "Quote", "Ctrl+Shift+."),
-    Tool("list", "List", "List", "Ctrl+Shift+8"),
-    Tool("footnote", "Footnote", "Footnote", "Ctrl+Shift+F"),
-    Tool("image", "Image", "Image", "Ctrl+Shift+G"),
+    Tool("bold", gettext_lazy("Bold"), pgettext_lazy("toolbar glyph for Bold", "B"), "Ctrl+B"),
+    Tool("italic", gettext_lazy("Italic"), pgettext_lazy("toolbar glyph for Italic", "I"), "Ctrl+I"),
+    Tool("heading", gettext_lazy("Heading"), pgettext_lazy("toolbar glyph for Heading", "H"), "Ctrl+Shift+H"),
+    Tool("link", gettext_lazy("Link"), gettext_lazy("Link"), "Ctrl+K"),
+    Tool("quote", gettext_lazy("Quote"), gettext_lazy("Quote"), "Ctrl+Shift+."),
+    Tool("list", gettext_lazy("List"), gettext_lazy("List"), "Ctrl+Shift+8"),
+    Tool("footnote", gettext_lazy("Footnote"), gettext_lazy("Footnote"), "Ctrl+Shift+F"),
+    Tool("image", gettext_lazy("Image"), gettext_lazy("Image"), "Ctrl+Shift+G"),
 )
 # Years a course can have: anything else is a typo (and 9999-12-31 moved to UTC overflows).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
@@ -50,7 +53,7 @@ class PublishAtField(forms.DateTimeField):
     """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {"invalid": "Enter a date and time, for example 2026-11-12 18:00."}
+    default_error_messages = {"invalid": gettext_lazy("Enter a date and time, for example 2026-11-12 18:00.")}
 
     def __init__(self, *, tz, **kwargs):
         self.tz = tz
@@ -62,7 +65,10 @@ class PublishAtField(forms.DateTimeField):
             with timezone.override(self.tz):
                 moment = super().to_python(value)
             if moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-                raise forms.ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+                raise forms.ValidationError(
+                    _("Choose a date between %(earliest)s and %(latest)s.")
+                    % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+                )
         except forms.ValidationError:
             if self.lenient:
                 return None
@@ -77,23 +83,28 @@ class PublishAtField(forms.DateTimeField):
 def course_time(moment: datetime.datetime, course) -> str:
     """`moment` as the course reads it: "12 November 2026, 18:00 (Europe/Moscow)"."""
     local = timezone.localtime(moment, course.tz)
-    return f"{date_format(local, 'j F Y, H:i')} ({course.tz.key})"
+    return f"{date_format(local, 'j E Y, H:i')} ({course.tz.key})"
 
 
 class PostForm(forms.ModelForm):
     tags_text = forms.CharField(
-        label="Tags",
+        label=gettext_lazy("Tags"),
         required=False,
         max_length=500,
-        help_text="Separate tags with commas, for example: Khrushchev, Gulag.",
+        help_text=gettext_lazy("Separate tags with commas, for example: Khrushchev, Gulag."),
     )
 
     class Meta:
         model = Post
         fields = ["title", "body", "category"]
         widgets = {"body": MarkdownxWidget(attrs={"rows": 18})}
+        labels = {
+            "title": gettext_lazy("Title"),
+            "body": gettext_lazy("Body"),
+            "category": gettext_lazy("Category"),
+        }
         help_texts = {
-            "body": (
+            "body": gettext_lazy(
                 "Markdown: **bold**, *italic*, ## headings, - lists, [links](https://...), "
                 "footnotes[^1] with [^1]: Source. Drop an image here or use “Add an image”."
             )
@@ -106,7 +117,7 @@ class PostForm(forms.ModelForm):
             slug=slugify(DEFAULT_CATEGORY)
         )
         self.fields["category"].required = False
-        self.fields["category"].empty_label = "Uncategorized"
+        self.fields["category"].empty_label = _("Uncategorized")
         self.fields["body"].max_length = settings.POST_BODY_MAX_CHARS
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -114,9 +125,10 @@ class PostForm(forms.ModelForm):
         self.scheduling = self.data.get("action") == SCHEDULE
         self.fields["publish_at"] = publish_at = PublishAtField(
             tz=course.tz,
-            label="Publish at",
+            label=_("Publish at"),
             required=False,
-            help_text=f"In the course's time zone, {course.tz.key}. Then press “Schedule”.",
+            help_text=_("In the course's time zone, %(zone)s. Then press “Schedule”.")
+            % {"zone": course.tz.key},
         )
         publish_at.lenient = not self.scheduling
         if self.instance.pk and self.instance.is_scheduled:
@@ -128,11 +140,12 @@ class PostForm(forms.ModelForm):
             moment = cleaned.get("publish_at")
             now = timezone.now()
             if moment is None:
-                self.add_error("publish_at", "Choose the date and time the post should appear at.")
+                self.add_error("publish_at", _("Choose the date and time the post should appear at."))
             elif moment <= now:
                 self.add_error(
                     "publish_at",
-                    f"Choose a time in the future: it is {course_time(now, self.course)} now.",
+                    _("Choose a time in the future: it is %(now)s now.")
+                    % {"now": course_time(now, self.course)},
                 )
         return cleaned
 
@@ -141,6 +154,10 @@ class PostForm(forms.ModelForm):
         limit = settings.POST_BODY_MAX_CHARS
         if len(body) > limit:
             raise forms.ValidationError(
-                f"The post is {len(body):,} characters long; the limit is {limit:,}. Split it into two posts."
+                _("The post is %(length)s characters long; the limit is %(limit)s. Split it into two posts.")
+                % {
+                    "length": number_format(len(body), force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                }
             )
         return body

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from courses import permissions as course_permissions
@@ -13,7 +15,7 @@ from courses.models import Course, Membership
 from .markdown import excerpt_of, plain_text, render_post_markdown
 
 # Shown for a post whose author is no longer a member of its course (never their username).
-FORMER_MEMBER = "A former member"
+FORMER_MEMBER = gettext_noop("A former member")  # a str (exports keep it); shown as gettext(FORMER_MEMBER)
 
 
 def _display_name_of_author(field: str = "display_name"):
@@ -28,13 +30,16 @@ def _tags_with_course():
 
 
 class Category(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="categories")
-    name = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=80)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="one_category_slug_per_course"),
         ]
@@ -47,11 +52,15 @@ class Category(models.Model):
 
 
 class Tag(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="tags")
-    name = models.CharField(max_length=50)
-    slug = models.SlugField(max_length=50)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=50)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=50)
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="one_tag_slug_per_course"),
@@ -188,32 +197,44 @@ class PostQuerySet(models.QuerySet):
 
 class Post(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220)
-    body = MarkdownxField(help_text="Markdown. Footnotes ([^1]) are good for citing sources.")
-    body_html = models.TextField(editable=False, blank=True)
-    excerpt = models.TextField(editable=False, blank=True)
-    word_count = models.PositiveIntegerField(editable=False, default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=220)
+    body = MarkdownxField(
+        verbose_name=_("body"), help_text=_("Markdown. Footnotes ([^1]) are good for citing sources.")
+    )
+    body_html = models.TextField(verbose_name=_("body html"), editable=False, blank=True)
+    excerpt = models.TextField(verbose_name=_("excerpt"), editable=False, blank=True)
+    word_count = models.PositiveIntegerField(verbose_name=_("word count"), editable=False, default=0)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True, db_index=True)
     # When the post's going-live work ran (posts.services.post_go_live): at Publish, or from the
     # tick for a post scheduled for later. Null until then; set once, so that work runs once.
-    went_live_at = models.DateTimeField(null=True, blank=True, editable=False)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="posts")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    went_live_at = models.DateTimeField(verbose_name=_("went live at"), null=True, blank=True, editable=False)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="posts"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="posts")
     # Kept up to date by the comments app's services, so lists need no join.
-    comment_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    comment_count = models.PositiveIntegerField(verbose_name=_("comment count"), default=0, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="one_post_slug_per_course"),
@@ -297,14 +318,14 @@ class Post(models.Model):
     def display_author(self):
         """The author's name in this course (annotated by for_listing/for_detail); never the username."""
         if hasattr(self, "author_display_name"):
-            return self.author_display_name or FORMER_MEMBER
+            return self.author_display_name or gettext(FORMER_MEMBER)
         if not hasattr(self, "_looked_up_author_name"):  # a plain post: one query, once
             self._looked_up_author_name = (
                 Membership.objects.filter(course_id=self.course_id, user_id=self.author_id)
                 .values_list("display_name", flat=True)
                 .first()
             )
-        return self._looked_up_author_name or FORMER_MEMBER
+        return self._looked_up_author_name or gettext(FORMER_MEMBER)
 
     @property
     def author_url(self) -> str | None:
@@ -330,36 +351,51 @@ class PostImage(models.Model):
     """
 
     class Licence(models.TextChoices):
-        PUBLIC_DOMAIN = "public-domain", "Public domain"
+        PUBLIC_DOMAIN = "public-domain", _("Public domain")
         CC_BY = "cc-by", "CC BY"
         CC_BY_SA = "cc-by-sa", "CC BY-SA"
         CC_BY_NC = "cc-by-nc", "CC BY-NC"
-        PERMISSION = "permission", "Used with permission"
-        UNKNOWN = "unknown", "Unknown"
+        PERMISSION = "permission", _("Used with permission")
+        UNKNOWN = "unknown", _("Unknown")
 
     uploader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_images"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploader"),
+        on_delete=models.CASCADE,
+        related_name="post_images",
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="images")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, null=True, blank=True, related_name="images"
+    )
     # Where the image first appears in its post's text: the order of the credits.
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
     # Looked up by name on every request for the image (posts/media.py).
     file = models.ImageField(
-        upload_to="posts/%Y/%m/", width_field="width", height_field="height", db_index=True
+        verbose_name=_("file"),
+        upload_to="posts/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        db_index=True,
     )
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    alt_text = models.CharField(max_length=300, blank=True)
-    caption = models.CharField(max_length=300, blank=True)
-    credit = models.CharField(max_length=300, blank=True, help_text="Who made the image.")
-    source_title = models.CharField(max_length=300, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
-    licence = models.CharField(max_length=20, choices=Licence.choices, default=Licence.UNKNOWN)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    width = models.PositiveIntegerField(verbose_name=_("width"), default=0)
+    height = models.PositiveIntegerField(verbose_name=_("height"), default=0)
+    alt_text = models.CharField(verbose_name=_("alt text"), max_length=300, blank=True)
+    caption = models.CharField(verbose_name=_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        verbose_name=_("credit"), max_length=300, blank=True, help_text=_("Who made the image.")
+    )
+    source_title = models.CharField(verbose_name=_("source title"), max_length=300, blank=True)
+    source_url = models.URLField(verbose_name=_("source url"), max_length=500, blank=True)
+    licence = models.CharField(
+        verbose_name=_("licence"), max_length=20, choices=Licence.choices, default=Licence.UNKNOWN
+    )
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
 
     objects = PostImageQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post image")
+        verbose_name_plural = _("post images")
         ordering = ["-uploaded_at"]
         constraints = [
             # Only a web address can be a link in the credits (the form checks it too).

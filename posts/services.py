@@ -6,7 +6,8 @@ import posixpath
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import get_text_list, slugify
+from django.utils.translation import gettext as _
 
 from core.cache import bump_course_version
 from courses.models import Course
@@ -28,7 +29,7 @@ class PublishRefused(Exception):
 
 
 def default_category(course: Course) -> Category:
-    category, _ = Category.objects.get_or_create(
+    category, _created = Category.objects.get_or_create(
         course=course, slug=slugify(DEFAULT_CATEGORY), defaults={"name": DEFAULT_CATEGORY}
     )
     return category
@@ -44,7 +45,7 @@ def tags_from_text(*, course: Course, text: str) -> list[Tag]:
         if not slug or slug in seen:
             continue
         seen.add(slug)
-        tag, _ = Tag.objects.get_or_create(course=course, slug=slug, defaults={"name": name})
+        tag, _created = Tag.objects.get_or_create(course=course, slug=slug, defaults={"name": name})
         tags.append(tag)
     return tags
 
@@ -69,12 +70,17 @@ def check_publishable(*, body: str) -> None:
     """Raises PublishRefused if a post of this text may not be published; the admin's form asks it too."""
     missing = images_missing_alt(body)
     if missing:
-        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-        verb = "has" if len(missing) == 1 else "have"
-        raise PublishRefused(
-            f"Add alt text to every image before publishing: {names} {verb} none. "
-            "Write it between the square brackets: ![what the image shows](...)."
-        )
+        if len(missing) == 1:
+            message = _(
+                "Add alt text to every image before publishing: %(names)s has none. "
+                "Write it between the square brackets: ![what the image shows](...)."
+            )
+        else:
+            message = _(
+                "Add alt text to every image before publishing: %(names)s have none. "
+                "Write it between the square brackets: ![what the image shows](...)."
+            )
+        raise PublishRefused(message % {"names": get_text_list(missing, _("and"))})
 
 
 def post_save(
@@ -142,9 +148,9 @@ def _mark_published(post: Post, *, at: datetime.datetime | None = None) -> bool:
     now = timezone.now()
     if at is not None:
         if post.is_live:
-            raise ScheduleRefused("This post is published already: it cannot be scheduled for later.")
+            raise ScheduleRefused(_("This post is published already: it cannot be scheduled for later."))
         if at <= now:
-            raise ScheduleRefused("Choose a time in the future to schedule the post, or publish it now.")
+            raise ScheduleRefused(_("Choose a time in the future to schedule the post, or publish it now."))
         post.status, post.published_at = Post.Status.PUBLISHED, at
         return True
     if post.is_live:

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -95,7 +98,7 @@ class CategoryView(PostListView):
         return posts.filter(category=self.category)
 
     def get_heading(self):
-        return f"Posts in {self.category.name}"
+        return _("Posts in %(category)s") % {"category": self.category.name}
 
 
 class TagView(PostListView):
@@ -104,7 +107,7 @@ class TagView(PostListView):
         return posts.filter(tags=self.tag)
 
     def get_heading(self):
-        return f"Posts tagged “{self.tag.name}”"
+        return _("Posts tagged “%(tag)s”") % {"tag": self.tag.name}
 
 
 class AuthorView(PostListView):
@@ -126,18 +129,18 @@ class AuthorView(PostListView):
                 if by_username is not None:
                     by_username.course = self.course
                     return redirect(by_username)
-            raise Http404("No such author.")
+            raise Http404(_("No such author."))
         self.author_membership.course = self.course
         member_reader = permissions.is_member(request.user, self.course) or request.user.is_superuser
         if not member_reader and not self.author_membership.shown_to_world:
-            raise Http404("No such author.")
+            raise Http404(_("No such author."))
         return super().get(request, *args, **kwargs)
 
     def filter_posts(self, posts):
         return posts.filter(author_id=self.author_membership.user_id)
 
     def get_heading(self):
-        return f"Posts by {self.author_membership.display_name}"
+        return _("Posts by %(author)s") % {"author": self.author_membership.display_name}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -151,7 +154,7 @@ class MonthView(PostListView):
         # Years at the ends of what datetime can hold would be a 500 once moved to UTC
         # (year 1 east of UTC, 9999 west of it): no course blogs there.
         if not (1 <= month <= 12 and 1000 <= year <= 9000):
-            raise Http404("No such month.")
+            raise Http404(_("No such month."))
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, month, 1, tzinfo=tz)
         end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
@@ -159,7 +162,7 @@ class MonthView(PostListView):
         return posts.filter(published_at__gte=start, published_at__lt=end)
 
     def get_heading(self):
-        return f"Posts from {self.month_start:%B %Y}"
+        return _("Posts from %(month)s") % {"month": date_format(self.month_start, "F Y")}
 
 
 class DraftListView(CourseMixin, ListView):
@@ -200,10 +203,10 @@ class PostDetailView(CourseMixin, DetailView):
         slug = self.kwargs["slug"]
         post = cached_row(self.course.slug, f"post:{slug}", Post, course=self.course, slug=slug)
         if post is None:
-            raise Http404("No such post.")
+            raise Http404(_("No such post."))
         post.course = self.course
         if not post.readable_by(self.request.user):
-            raise Http404("No such post.")
+            raise Http404(_("No such post."))
         return post
 
     def get(self, request, *args, **kwargs):
@@ -232,7 +235,7 @@ def redirect_to_login(request):
 
 def _member_or_refuse(request, course):
     if not permissions.is_member(request.user, course):
-        raise PermissionDenied("Only members of this course can write here. Join it with its code.")
+        raise PermissionDenied(_("Only members of this course can write here. Join it with its code."))
 
 
 @login_required
@@ -245,7 +248,7 @@ def post_write(request, course_slug, slug=None):
     if slug is not None:
         post = get_object_or_404(Post.objects.visible_to(request.user), course=course, slug=slug)
         if post.author_id != request.user.pk:
-            raise PermissionDenied("You can edit only your own posts.")
+            raise PermissionDenied(_("You can edit only your own posts."))
     form = PostForm(request.POST or None, instance=post, course=course)
     for extension in editor.extensions():
         extension.add_fields(form, course=course, post=post, user=request.user, query=request.GET)
@@ -279,7 +282,7 @@ def post_write(request, course_slug, slug=None):
         except services.PublishRefused as refusal:
             form.add_error("body", str(refusal))
         except CpuBudgetExceeded:
-            form.add_error("body", TOO_SLOW_TO_FORMAT)
+            form.add_error("body", _(TOO_SLOW_TO_FORMAT))
         else:
             for extension in editor.extensions():
                 extension.saved(form, saved, user=request.user)
@@ -288,13 +291,15 @@ def post_write(request, course_slug, slug=None):
             if saved.is_scheduled:
                 when = course_time(saved.published_at, course)
                 messages.success(
-                    request, f"Scheduled for {when}. Until then only you and your instructors can see it."
+                    request,
+                    _("Scheduled for %(when)s. Until then only you and your instructors can see it.")
+                    % {"when": when},
                 )
                 return redirect(saved)
             if saved.is_published:
-                messages.success(request, "Your post is published.")
+                messages.success(request, _("Your post is published."))
                 return redirect(saved)
-            messages.success(request, "Draft saved. Only you and your instructors can see it.")
+            messages.success(request, _("Draft saved. Only you and your instructors can see it."))
             return redirect(saved.get_edit_url())
     status = 400 if request.method == "POST" else 200
     return render(
@@ -318,7 +323,7 @@ def post_write(request, course_slug, slug=None):
 # (core/cpu_budget.py) and each writer's rendering in milliseconds a minute ("render-ms").
 PREVIEW_CPU_SECONDS = 1.0
 SAVE_CPU_SECONDS = 1.0
-TOO_SLOW_TO_FORMAT = (
+TOO_SLOW_TO_FORMAT = gettext_noop(  # a str for tests; translated where shown
     "This text takes too long to format: look for a long run of unclosed brackets or asterisks. "
     "Your text is kept below."
 )
@@ -339,7 +344,7 @@ def _within_render_budget(request, form) -> bool:
         ratelimit.check("render-ms", f"user:{request.user.pk}")
     except ratelimit.RateLimited:
         form.add_error(
-            None, "Your texts took long to format in the last minute. Wait a moment and save again."
+            None, _("Your texts took long to format in the last minute. Wait a moment and save again.")
         )
         return False
     return True
@@ -351,8 +356,8 @@ def _within_rate_limit(request, form, scope) -> bool:
     except ratelimit.RateLimited as refusal:
         form.add_error(
             None,
-            f"You have saved many times in {refusal.limit.describe()}. "
-            "Wait a moment and save again: your text is kept below.",
+            _("You have saved many times in %(span)s. Wait a moment and save again: your text is kept below.")
+            % {"span": refusal.limit.describe()},
         )
         return False
     return True
@@ -365,13 +370,13 @@ def post_unpublish(request, course_slug, slug):
     permissions.refuse_if_archived(course)
     post = get_object_or_404(Post.objects.visible_to(request.user), course=course, slug=slug)
     if post.author_id != request.user.pk and not permissions.is_instructor(request.user, course):
-        raise PermissionDenied("You can unpublish only your own posts.")
+        raise PermissionDenied(_("You can unpublish only your own posts."))
     services.post_unpublish(post=post)
     if post.author_id == request.user.pk:
-        messages.success(request, "The post is a draft again. Only you and your instructors can see it.")
+        messages.success(request, _("The post is a draft again. Only you and your instructors can see it."))
         return redirect(post.get_edit_url())
     # An instructor may not edit a student's post: show them the draft instead.
-    messages.success(request, "The post is a draft again. Only its author and the instructors can see it.")
+    messages.success(request, _("The post is a draft again. Only its author and the instructors can see it."))
     return redirect(post)
 
 
@@ -384,14 +389,14 @@ def markdown_preview(request):
         ratelimit.hit("preview", f"user:{request.user.pk}")
         ratelimit.check("render-ms", f"user:{request.user.pk}")
     except ratelimit.RateLimited:
-        return HttpResponse("Preview paused for a moment: too many updates. Keep writing.", status=429)
+        return HttpResponse(_("Preview paused for a moment: too many updates. Keep writing."), status=429)
     if len(content) > settings.POST_BODY_MAX_CHARS:
-        return HttpResponseBadRequest("This text is too long to preview.")
+        return HttpResponseBadRequest(_("This text is too long to preview."))
     try:
         with _rendering_counted(request.user), cpu_time_limit(PREVIEW_CPU_SECONDS):
             return HttpResponse(render_post_markdown(content))
     except CpuBudgetExceeded:
-        return HttpResponseBadRequest(TOO_SLOW_TO_FORMAT)
+        return HttpResponseBadRequest(_(TOO_SLOW_TO_FORMAT))
 
 
 def _image_too_large(request):
@@ -407,16 +412,18 @@ def image_upload(request):
     try:
         ratelimit.hit("image-upload", f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     except ratelimit.RateLimited as refusal:
-        message = f"Too many images in {refusal.limit.describe()}. Wait a moment and add it again."
+        message = _("Too many images in %(span)s. Wait a moment and add it again.") % {
+            "span": refusal.limit.describe()
+        }
         return JsonResponse({"image": [message]}, status=429)
     upload = request.FILES.get("image")
     if upload is None:
-        message = upload_refusal(request) or "Choose an image file to upload."  # or why it was cut short
+        message = upload_refusal(request) or _("Choose an image file to upload.")  # or why it was cut short
         return JsonResponse({"image": [message]}, status=400)
     # An archived course takes no new images: a member of archived courses only is refused.
     writable = Membership.objects.filter(user=request.user, course__archived_at__isnull=True)
     if not writable.exists() and not request.user.is_superuser:
-        raise PermissionDenied("Only members of a course that is not archived can upload images.")
+        raise PermissionDenied(_("Only members of a course that is not archived can upload images."))
     details = None
     if "alt" in request.POST:
         # From the "Add an image" panel, with what the writer says about the image (a drop

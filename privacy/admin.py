@@ -7,6 +7,7 @@ whichever admin is registered now (this app comes last), so the others' addition
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from courses.models import Course
 
@@ -18,7 +19,7 @@ class TermEndCourseAdmin(CourseAdmin):
     list_display = [*CourseAdmin.list_display, "archived"]
     list_filter = [*CourseAdmin.list_filter, ("archived_at", admin.EmptyFieldListFilter)]
 
-    @admin.display(description="Archived", boolean=True, ordering="archived_at")
+    @admin.display(description=gettext_lazy("Archived"), boolean=True, ordering="archived_at")
     def archived(self, course):
         return course.archived_at is not None
 

@@ -1,18 +1,22 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.forms import RefusableMixin
 
 
 class AccountDeleteForm(RefusableMixin, forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="So that nobody at a computer you left logged in can delete your account.",
+        help_text=gettext_lazy("So that nobody at a computer you left logged in can delete your account."),
     )
     understood = forms.BooleanField(
-        label="I understand that this cannot be undone.",
-        error_messages={"required": "Tick the box to say you understand that this cannot be undone."},
+        label=gettext_lazy("I understand that this cannot be undone."),
+        error_messages={
+            "required": gettext_lazy("Tick the box to say you understand that this cannot be undone.")
+        },
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -22,5 +26,5 @@ class AccountDeleteForm(RefusableMixin, forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password

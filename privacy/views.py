@@ -8,6 +8,8 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import ratelimit
@@ -31,7 +33,7 @@ def _own_membership_or_403(request, course_slug):
     course = course_permissions.readable_course_or_404(request.user, course_slug)
     membership = request.user.memberships.select_related("course").filter(course=course).first()
     if membership is None:
-        raise PermissionDenied("Only members of a course have a name and posts in it.")
+        raise PermissionDenied(_("Only members of a course have a name and posts in it."))
     return membership
 
 
@@ -73,7 +75,9 @@ def pseudonym_renew(request, course_slug):
     membership = _own_membership_or_403(request, course_slug)
     name = services.pseudonym_renew(membership=membership)
     messages.success(
-        request, f"Your name in {membership.course.title} is now {name}, on every post and comment."
+        request,
+        _("Your name in %(course)s is now %(name)s, on every post and comment.")
+        % {"course": membership.course.title, "name": name},
     )
     return redirect("privacy:my-data")
 
@@ -86,11 +90,20 @@ def posts_withdraw(request, course_slug):
     if count:
         messages.success(
             request,
-            f"{count} of your posts in {membership.course.title} are drafts again: only you and the "
-            "course's instructors can see them.",
+            ngettext(
+                # The English has one form for every count, as it always had; Russian needs three.
+                "%(count)s of your posts in %(course)s are drafts again: only you and the "
+                "course's instructors can see them.",
+                "%(count)s of your posts in %(course)s are drafts again: only you and the "
+                "course's instructors can see them.",
+                count,
+            )
+            % {"count": count, "course": membership.course.title},
         )
     else:
-        messages.info(request, f"You have no published posts in {membership.course.title}.")
+        messages.info(
+            request, _("You have no published posts in %(course)s.") % {"course": membership.course.title}
+        )
     return redirect("privacy:my-data")
 
 
@@ -104,14 +117,17 @@ def account_delete(request):
     try:
         ratelimit.check("account-delete", *identities, limits=DELETE_LIMITS)
     except ratelimit.RateLimited as refusal:
-        form.refuse(f"You tried many times in {refusal.limit.describe()}. Please try again later.")
+        form.refuse(
+            _("You tried many times in %(period)s. Please try again later.")
+            % {"period": refusal.limit.describe()}
+        )
         return _my_data_page(request, delete_form=form, status=429)
     ratelimit.count("account-delete", *identities, limits=DELETE_LIMITS)
     if not form.is_valid():
         return _my_data_page(request, delete_form=form, status=400)
     services.account_delete(user=request.user)
     logout(request)
-    messages.success(request, "Your account is deleted. Your comments stay, signed “a former member”.")
+    messages.success(request, _("Your account is deleted. Your comments stay, signed “a former member”."))
     return redirect("courses:list")
 
 
@@ -121,7 +137,7 @@ def account_delete(request):
 def _taught_course_or_403(request, course_slug):
     course = course_permissions.readable_course_or_404(request.user, course_slug)
     if not course_permissions.is_instructor(request.user, course):
-        raise PermissionDenied("Only the course's instructors can archive it or download it.")
+        raise PermissionDenied(_("Only the course's instructors can archive it or download it."))
     return course
 
 
@@ -135,14 +151,18 @@ def course_archive(request, course_slug):
         if action == "archive":
             services.course_archive(course=course)
             messages.success(
-                request, f"{course.title} is archived: read only, for the same readers as before."
+                request,
+                _("%(course)s is archived: read only, for the same readers as before.")
+                % {"course": course.title},
             )
             return redirect(course)
         if action == "unarchive":
             services.course_unarchive(course=course)
-            messages.success(request, f"{course.title} is open again: members can write in it.")
+            messages.success(
+                request, _("%(course)s is open again: members can write in it.") % {"course": course.title}
+            )
             return redirect(course)
-        messages.error(request, "Choose archive or reopen.")
+        messages.error(request, _("Choose archive or reopen."))
     return _private(
         render(
             request,

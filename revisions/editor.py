@@ -13,6 +13,8 @@ import uuid
 from django import forms
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models import Membership
 from courses.permissions import is_instructor, is_member
@@ -22,7 +24,7 @@ from . import services
 from .models import Revision
 
 FIELD = "revision_marker"
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_lazy(
     "This post was changed in another window since you opened this one. Both versions are shown below: "
     "press the button again to keep yours, or take the other one."
 )
@@ -46,7 +48,7 @@ class MarkerField(forms.CharField):
         marker = services.Marker.parse(value)
         if marker is None:
             raise forms.ValidationError(
-                "The editor's version mark was damaged. Reload the page: your text is kept."
+                _("The editor's version mark was damaged. Reload the page: your text is kept.")
             )
         if self.post is None:
             return
@@ -61,12 +63,12 @@ class MarkerField(forms.CharField):
 def clock(course, moment) -> str:
     """ "10:42" in the course's zone, with the day when it is not today there."""
     here, today = moment.astimezone(course.tz), timezone.now().astimezone(course.tz)
-    return dateformat.format(here, "H:i" if here.date() == today.date() else "j F Y, H:i")
+    return dateformat.format(here, "H:i" if here.date() == today.date() else "j E Y, H:i")
 
 
 def saved_label(course, revision) -> str:
     """ "10:42 by K. Peters": when and by whom (their name in the course)."""
-    who = "a deleted account"
+    who = _("a deleted account")
     if revision.saved_by is not None:
         name = (
             Membership.objects.filter(course=course, user=revision.saved_by)
@@ -74,7 +76,7 @@ def saved_label(course, revision) -> str:
             .first()
         )
         who = name or revision.saved_by.username
-    return f"{clock(course, revision.saved_at)} by {who}"
+    return _("%(time)s by %(name)s") % {"time": clock(course, revision.saved_at), "name": who}
 
 
 def storage_key(course, post) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from posts import services as post_services
 from posts.models import Post
@@ -22,7 +23,7 @@ from .models import Revision
 # An autosave run (the same writer, window and kind, the newest revision) is one
 # row for this long, then a new row starts: a long session keeps some history.
 AUTOSAVE_RUN = datetime.timedelta(minutes=10)
-UNTITLED = "Untitled draft"
+UNTITLED = gettext_lazy("Untitled draft")
 
 
 class StaleVersion(Exception):
@@ -165,7 +166,7 @@ def autosave(
             post = made.post if made is not None else None
         if post is None:
             post = post_services.post_save(  # a draft: never published from here
-                course=course, author=user, title=title or UNTITLED, body=body, category=None
+                course=course, author=user, title=title or str(UNTITLED), body=body, category=None
             )
             revision = revision_record(
                 post=post, user=user, kind=Revision.Kind.AUTOSAVE, window=marker.window

@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import ratelimit
@@ -45,13 +46,13 @@ def _refusal(message: str, status: int) -> JsonResponse:
 def _own_post_or_404(request, course, slug) -> Post:
     post = get_object_or_404(Post.objects.visible_in(course, request.user), slug=slug)
     if post.author_id != request.user.pk:
-        raise PermissionDenied("You can edit only your own posts.")
+        raise PermissionDenied(_("You can edit only your own posts."))
     return post
 
 
 def _saved_by_name(revision: Revision) -> str:
     if revision.saved_by is None:
-        return "a deleted account"
+        return _("a deleted account")
     name = getattr(revision, "saved_by_name", None)
     return name or revision.saved_by.username
 
@@ -63,20 +64,20 @@ def autosave(request, course_slug, slug=None):
     course = permissions.readable_course_or_404(request.user, course_slug)
     permissions.refuse_if_archived(course)
     if not permissions.is_member(request.user, course):
-        raise PermissionDenied("Only members of this course can write here.")
+        raise PermissionDenied(_("Only members of this course can write here."))
     post = _own_post_or_404(request, course, slug) if slug is not None else None
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
     marker = services.Marker.parse(request.POST.get("marker", ""))
     if marker is None:
-        return _refusal("The editor's version mark is missing or damaged. Reload the page.", 400)
+        return _refusal(_("The editor's version mark is missing or damaged. Reload the page."), 400)
     if len(body) > settings.POST_BODY_MAX_CHARS or len(title) > 200:
-        return _refusal("This text is longer than a post may be: it is kept on this device only.", 400)
+        return _refusal(_("This text is longer than a post may be: it is kept on this device only."), 400)
     identities = (f"user:{request.user.pk}", f"ip:{ratelimit.client_address(request)}")
     try:
         ratelimit.check("autosave", *identities, limits=_autosave_limits())
         ratelimit.check("render-ms", identities[0])
     except ratelimit.RateLimited:
-        return _refusal("Autosave paused for a moment: your words are kept on this device.", 429)
+        return _refusal(_("Autosave paused for a moment: your words are kept on this device."), 429)
     ratelimit.count("autosave", *identities, limits=_autosave_limits())
     try:
         with cpu_time_limit(1.0):
@@ -87,7 +88,7 @@ def autosave(request, course_slug, slug=None):
         theirs = stale.newest
         return JsonResponse(
             {
-                "error": "This post was changed in another window.",
+                "error": _("This post was changed in another window."),
                 "conflict": {
                     "marker": str(services.Marker(theirs.version, marker.window)),
                     "title": theirs.title,
@@ -100,7 +101,7 @@ def autosave(request, course_slug, slug=None):
             status=409,
         )
     except CpuBudgetExceeded:
-        return _refusal("This text takes too long to format; it is kept on this device.", 400)
+        return _refusal(_("This text takes too long to format; it is kept on this device."), 400)
     here = {"course_slug": course.slug, "slug": post.slug}
     return JsonResponse(
         {
@@ -123,7 +124,7 @@ def _readable_revisions_post_or_404(request, course_slug, slug):
     )
     post.course = course
     if post.author_id != request.user.pk and not permissions.is_instructor(request.user, course):
-        raise Http404("No such post.")
+        raise Http404(_("No such post."))
     return course, post
 
 
@@ -183,10 +184,10 @@ def revision_diff(request, course_slug, slug):
     else:
         from_id, to_id = _revision_id(request.GET.get("from")), _revision_id(request.GET.get("to"))
         if from_id is None or to_id is None:
-            raise Http404("Choose two revisions of this post to compare.")
+            raise Http404(_("Choose two revisions of this post to compare."))
         chosen = {r.pk: r for r in _revisions_of(post).filter(pk__in={from_id, to_id})}
         if from_id not in chosen or to_id not in chosen:
-            raise Http404("No such revision of this post.")
+            raise Http404(_("No such revision of this post."))
         old, new = chosen[from_id], chosen[to_id]
     if old.version > new.version:
         old, new = new, old  # always older on the left, newer on the right
@@ -227,17 +228,23 @@ def revision_restore(request, course_slug, slug, revision_id):
     permissions.refuse_if_archived(course)
     revision = get_object_or_404(Revision, post=post, pk=revision_id)
     if post.author_id != request.user.pk:
-        raise PermissionDenied("Only the post's author can restore a version. Instructors can read them.")
+        raise PermissionDenied(_("Only the post's author can restore a version. Instructors can read them."))
     try:
         restored = services.revision_restore(revision=revision, user=request.user)
     except PublishRefused as refusal:
-        messages.error(request, f"This version cannot be restored while the post is published: {refusal}")
+        messages.error(
+            request,
+            _("This version cannot be restored while the post is published: %(reason)s")
+            % {"reason": refusal},
+        )
         return redirect("revisions:list", course_slug=course.slug, slug=post.slug)
-    when = dateformat.format(timezone.localtime(revision.saved_at, course.tz), "j F Y, H:i")
+    when = dateformat.format(timezone.localtime(revision.saved_at, course.tz), "j E Y, H:i")
     if restored.pk == revision.pk or restored.version == revision.version:
-        messages.info(request, "That version is the post's text already.")
+        messages.info(request, _("That version is the post's text already."))
     elif post.is_published:
-        messages.success(request, f"Restored the version of {when}: it is the published text now.")
+        messages.success(
+            request, _("Restored the version of %(when)s: it is the published text now.") % {"when": when}
+        )
     else:
-        messages.success(request, f"Restored the version of {when} into your draft.")
+        messages.success(request, _("Restored the version of %(when)s into your draft.") % {"when": when})
     return redirect(post.get_edit_url())

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _index_a_site_that_had_none(sender, using, plan=None, **kwargs):
@@ -20,7 +21,7 @@ def _index_a_site_that_had_none(sender, using, plan=None, **kwargs):
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = "Search"
+    verbose_name = _("Search")
 
     def ready(self):
         from . import signals  # noqa: F401  (the index follows every post, comment and tag)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from courses import permissions as course_permissions
 from courses.models import Membership
@@ -91,7 +92,7 @@ def search(course, reader, query: Query | str, page: int = 1) -> Page:
     the last gives the last page.
     """
     if not course_permissions.can_read(reader, course):
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     if isinstance(query, str):
         query = parse(query)
     if not query.searchable:
@@ -141,7 +142,7 @@ def _results(course, hits) -> list[Result]:
         if comment is not None:
             comment.post = post
             # No query for a commenter who has left the course: never their account name (issue 18).
-            comment.author_display_name = entry.comment_author_name or FORMER_MEMBER
+            comment.author_display_name = entry.comment_author_name or _(FORMER_MEMBER)
             author = comment.author_name
         results.append(
             Result(

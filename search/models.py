@@ -2,6 +2,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
 from courses.models import Course
@@ -21,20 +22,23 @@ class SearchEntry(models.Model):
     GIN-indexed. On SQLite `vector` is an unused column.
     """
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="+")
     # Null for the post's own entry.
-    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    title = models.TextField(blank=True)  # a post's
-    body = models.TextField(blank=True)  # a post's text
-    tags = models.TextField(blank=True)  # a post's
+    comment = models.OneToOneField(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.TextField(verbose_name=_("title"), blank=True)  # a post's
+    body = models.TextField(verbose_name=_("body"), blank=True)  # a post's text
+    tags = models.TextField(verbose_name=_("tags"), blank=True)  # a post's
     # A comment's text, apart from a post's so that it counts for less when ranked.
-    comment_body = models.TextField(blank=True)
-    vector = SearchVectorField(null=True, editable=False)
+    comment_body = models.TextField(verbose_name=_("comment body"), blank=True)
+    vector = SearchVectorField(verbose_name=_("vector"), null=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
-        verbose_name_plural = "search entries"
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["post"], condition=Q(comment__isnull=True), name="one_search_entry_per_post"

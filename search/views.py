@@ -4,6 +4,7 @@ import re
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from core import ratelimit
 from core.cache import cached_fragment
@@ -70,17 +71,17 @@ def results(request, course_slug):
     }
     status = 200
     if query.too_long:
-        context["error"] = (
-            f"Your search is longer than {MAX_QUERY_CHARS} characters. Try a few words that the post "
+        context["error"] = _(
+            "Your search is longer than %(most)s characters. Try a few words that the post "
             "or comment you are looking for would contain."
-        )
+        ) % {"most": MAX_QUERY_CHARS}
     elif query.searchable:
         try:
             ratelimit.check("search", _reader(request))
         except ratelimit.RateLimited as refusal:
-            context["error"] = (
-                f"You have searched many times in {refusal.limit.describe()}. Wait a moment and search again."
-            )
+            context["error"] = _(
+                "You have searched many times in %(span)s. Wait a moment and search again."
+            ) % {"span": refusal.limit.describe()}
             status = 429
         else:
             ratelimit.count("search", _reader(request))
@@ -91,5 +92,7 @@ def results(request, course_slug):
             if context["results_html"] is None:
                 context["categories"] = Category.objects.filter(course=course).select_related("course")
             if query.dropped:
-                context["note"] = f"Only the first {MAX_TERMS} words and phrases were searched."
+                context["note"] = _("Only the first %(most)s words and phrases were searched.") % {
+                    "most": MAX_TERMS
+                }
     return render(request, "search/results.html", context, status=status)

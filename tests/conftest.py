@@ -36,6 +36,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Russian leaves Russian active in the thread: the next test starts in English again."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def course(db):
     return CourseFactory()

@@ -24,6 +24,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.request_body import accepts_files, upload_refusal
@@ -40,17 +42,17 @@ WXR_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _too_large_message() -> str:
-    return (
-        f"The file is larger than {filesizeformat(WXR_UPLOAD_MAX_BYTES)}, the most this page takes. "
+    return _(
+        "The file is larger than %(size)s, the most this page takes. "
         "Import it with the command instead: manage.py import_wxr FILE --course SLUG."
-    )
+    ) % {"size": filesizeformat(WXR_UPLOAD_MAX_BYTES)}
 
 
 def _course_for(request, course_id: int) -> tuple[admin.ModelAdmin, Course]:
     model_admin = admin.site.get_model_admin(Course)
     course = model_admin.get_object(request, str(course_id))
     if course is None:  # superusers only: a scoped user got the 404 already
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return model_admin, course
 
 
@@ -68,7 +70,7 @@ def _context(request, course: Course, title: str, **extra):
 def _export(request, course_id: int):
     model_admin, course = _course_for(request, course_id)
     if not model_admin.has_view_permission(request, course):
-        raise PermissionDenied("You may not export this course.")
+        raise PermissionDenied(_("You may not export this course."))
     response = StreamingHttpResponse(iter_wxr_bytes(course), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{wxr_filename(course)}"'
     response["Cache-Control"] = "private, no-store"  # it names members' emails
@@ -76,9 +78,11 @@ def _export(request, course_id: int):
 
 
 class WXRUploadForm(forms.Form):
-    file = forms.FileField(label="WordPress export file (.xml)", required=False)
+    file = forms.FileField(label=gettext_lazy("WordPress export file (.xml)"), required=False)
     dry_run = forms.BooleanField(
-        label="Dry run: read the file and show what would be imported, without importing anything",
+        label=gettext_lazy(
+            "Dry run: read the file and show what would be imported, without importing anything"
+        ),
         label_suffix="",  # the box comes first, its words after: no colon
         required=False,
     )
@@ -92,10 +96,10 @@ class WXRUploadForm(forms.Form):
         if self.refusal:
             raise forms.ValidationError(self.refusal)
         if not upload:
-            raise forms.ValidationError("Choose the WordPress export file (.xml) to upload.")
+            raise forms.ValidationError(_("Choose the WordPress export file (.xml) to upload."))
         if not upload.name.lower().endswith((".xml", ".wxr")):
             raise forms.ValidationError(
-                "Upload the .xml file WordPress makes under Tools › Export › All content."
+                _("Upload the .xml file WordPress makes under Tools › Export › All content.")
             )
         if upload.size > WXR_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_too_large_message())
@@ -108,7 +112,7 @@ def _import(request, course_id: int):
         model_admin.has_change_permission(request, course)
         and request.user.has_perms(["posts.add_post", "courses.add_membership"])
     ):
-        raise PermissionDenied("You may not import posts into this course.")
+        raise PermissionDenied(_("You may not import posts into this course."))
     refuse_if_archived(course)  # read only at the term's end: nothing comes in
     refused, report = None, None
     if request.method == "POST":
@@ -126,7 +130,7 @@ def _import(request, course_id: int):
     context = _context(
         request,
         course,
-        "Import from WordPress",
+        _("Import from WordPress"),
         form=form,
         refused=refused,
         report=report,

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WordpressConfig(AppConfig):
     name = "wordpress"
-    verbose_name = "WordPress import and export"
+    verbose_name = _("WordPress import and export")

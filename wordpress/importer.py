@@ -43,6 +43,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from comments.models import BODY_MAX_CHARS, Comment
 from comments.services import recount
@@ -77,9 +79,9 @@ _POST_STATUS = {
     "": Post.Status.DRAFT,
 }
 _SKIPPED_STATUS = {
-    "trash": "in WordPress's trash",
-    "auto-draft": "an unsaved auto-draft",
-    "inherit": "a revision or attachment of another post",
+    "trash": gettext_lazy("in WordPress's trash"),
+    "auto-draft": gettext_lazy("an unsaved auto-draft"),
+    "inherit": gettext_lazy("a revision or attachment of another post"),
 }
 _COMMENT_STATUS = {
     "1": Comment.Status.APPROVED,
@@ -91,11 +93,28 @@ _COMMENT_STATUS = {
 DISPLAY_NAME_MAX = Membership._meta.get_field("display_name").max_length
 GUEST_NAME_MAX = Comment._meta.get_field("guest_name").max_length
 KEY_MAX = ImportedItem._meta.get_field("key").max_length
+# The report's kinds are keys (report.imported["posts"]); these are their words in the report
+# (the context is written out in each call: makemessages reads only literal strings).
+_KIND_LABELS = {
+    "posts": pgettext_lazy("WordPress import report", "posts"),
+    "pages": pgettext_lazy("WordPress import report", "pages"),
+    "comments": pgettext_lazy("WordPress import report", "comments"),
+    "authors": pgettext_lazy("WordPress import report", "authors"),
+    "categories": pgettext_lazy("WordPress import report", "categories"),
+    "tags": pgettext_lazy("WordPress import report", "tags"),
+    "images": pgettext_lazy("WordPress import report", "images"),
+    "items": pgettext_lazy("WordPress import report", "items"),
+    "terms": pgettext_lazy("WordPress import report", "terms"),
+}
 
 
 @dataclass
 class ImportReport:
-    """What an import did, or would do (dry run). `as_text()` is what the command and the admin show."""
+    """What an import did, or would do (dry run). `as_text()` is what the command and the admin show.
+
+    Reasons, notes and missing images are sentences in the language active while importing (the
+    admin page's; the command's is English); kinds stay English keys and are worded by as_text().
+    """
 
     course: str = ""
     dry_run: bool = False
@@ -107,39 +126,49 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def skip(self, kind: str, reason: str, n: int = 1) -> None:
-        self.skipped[kind][reason] += n
+        self.skipped[kind][str(reason)] += n  # str(): a lazy reason would change as a key
 
     def skipped_count(self, kind: str) -> int:
         return sum(self.skipped.get(kind, {}).values())
 
     def as_text(self) -> str:
-        verb = "Would import" if self.dry_run else "Imported"
-        lines = [
-            f"{verb} into {self.course}" + (" (dry run: nothing was saved)" if self.dry_run else "") + ":"
-        ]
+        if self.dry_run:
+            heading = _("Would import into %(course)s (dry run: nothing was saved):")
+        else:
+            heading = _("Imported into %(course)s:")
+        lines = [heading % {"course": self.course}]
         kinds = ["posts", "pages", "comments", "authors", "categories", "tags", "images"]
         kinds += sorted(set(self.imported) - set(kinds))
         for kind in kinds:
-            lines.append(f"  {kind}: {self.imported.get(kind, 0)}")
+            lines.append(f"  {_kind_label(kind)}: {self.imported.get(kind, 0)}")
         if any(self.skipped.values()):
-            lines.append("Skipped:")
+            lines.append(pgettext("WordPress import report", "Skipped:"))
             for kind in sorted(self.skipped):
                 for reason, n in sorted(self.skipped[kind].items()):
-                    lines.append(f"  {kind}: {n} ({reason})")
+                    lines.append(f"  {_kind_label(kind)}: {n} ({reason})")
         if self.unknown_shortcodes:
-            lines.append("Shortcodes kept as text (nothing here knows them):")
+            lines.append(_("Shortcodes kept as text (nothing here knows them):"))
             for name, n in sorted(self.unknown_shortcodes.items()):
-                lines.append(f"  [{name}] in {n} post(s)")
+                # English says "post(s)" whatever the number; languages with plural forms choose one.
+                in_posts = ngettext("[%(name)s] in %(count)s post(s)", "[%(name)s] in %(count)s post(s)", n)
+                lines.append("  " + in_posts % {"name": name, "count": n})
         if self.missing_media:
-            lines.append(f"Images not brought over ({len(self.missing_media)}), linked to where they were:")
+            lines.append(
+                _("Images not brought over (%(count)s), linked to where they were:")
+                % {"count": len(self.missing_media)}
+            )
             lines.extend(f"  {entry}" for entry in self.missing_media)
         if self.notes:
-            lines.append("Notes:")
+            lines.append(pgettext("WordPress import report", "Notes:"))
             lines.extend(f"  {note}" for note in self.notes)
         if self.errors:
-            lines.append("Errors:")
+            lines.append(pgettext("WordPress import report", "Errors:"))
             lines.extend(f"  {error}" for error in self.errors)
         return "\n".join(lines)
+
+
+def _kind_label(kind: str) -> str:
+    return str(_KIND_LABELS.get(kind, kind))
 
 
 @dataclass
@@ -182,10 +211,11 @@ def _survey(stream) -> _Survey:
 def _check_version(version: str) -> None:
     # WordPress's own importer refuses these too: without a version the file's meaning is unknown.
     if not version:
-        raise WXRRefused("This does not look like a WordPress export: it has no <wp:wxr_version>.")
+        raise WXRRefused(_("This does not look like a WordPress export: it has no <wp:wxr_version>."))
     if not re.fullmatch(r"1\.\d+", version):
         raise WXRRefused(
-            f"This WordPress export has an unknown version ({version[:20]!r}); 1.0 to 1.2 are read."
+            _("This WordPress export has an unknown version (%(version)s); 1.0 to 1.2 are read.")
+            % {"version": repr(version[:20])}
         )
 
 
@@ -360,7 +390,10 @@ class _Import:
                 if email:
                     self.new_accounts.append(user)
             else:
-                self.report.notes.append(f"Author {author.login}: the existing account {user.username}.")
+                self.report.notes.append(
+                    _("Author %(login)s: the existing account %(username)s.")
+                    % {"login": author.login, "username": user.username}
+                )
             self.report.imported["authors"] += 1
             ImportedItem.objects.create(
                 course=self.course, kind=ImportedItem.Kind.AUTHOR, key=key, object_id=user.pk
@@ -391,7 +424,8 @@ class _Import:
                 )
             )
             self.report.notes.append(
-                f"The existing account {user.username} was invited to the course (it joins when it accepts)."
+                _("The existing account %(username)s was invited to the course (it joins when it accepts).")
+                % {"username": user.username}
             )
         self.members[user.pk] = None  # asked once
 
@@ -429,7 +463,7 @@ class _Import:
         for term in self.survey.terms:
             if term.taxonomy == "category":
                 if not (term.slug or term.name):
-                    self.report.skip("categories", "no name")
+                    self.report.skip("categories", _("no name"))
                     continue
                 if (term.taxonomy, term.slug) in seen:
                     continue
@@ -437,14 +471,18 @@ class _Import:
                 self._category(term.slug, self._category_name(term, by_slug))
             elif term.taxonomy == "post_tag":
                 if not (term.slug or term.name):
-                    self.report.skip("tags", "no name")
+                    self.report.skip("tags", _("no name"))
                     continue
                 if (term.taxonomy, term.slug) in seen:
                     continue
                 seen.add((term.taxonomy, term.slug))
                 self._tag(term.slug, term.name)
             else:
-                self.report.skip("terms", f"taxonomy {term.taxonomy or '(none)'} is not imported")
+                self.report.skip(
+                    "terms",
+                    _("taxonomy %(taxonomy)s is not imported")
+                    % {"taxonomy": term.taxonomy or pgettext("WordPress import report", "(none)")},
+                )
 
     def _category_name(self, term: Term, by_slug: dict) -> str:
         names, current, seen = [], term, set()
@@ -469,7 +507,7 @@ class _Import:
         if created:
             self.report.imported["categories"] += 1
         else:
-            self.report.skip("categories", "already in the course")
+            self.report.skip("categories", _("already in the course"))
         self.categories[wp_slug] = category
         return category
 
@@ -482,7 +520,7 @@ class _Import:
         if created:
             self.report.imported["tags"] += 1
         else:
-            self.report.skip("tags", "already in the course")
+            self.report.skip("tags", _("already in the course"))
         self.tags[wp_slug] = tag
         return tag
 
@@ -500,7 +538,7 @@ class _Import:
         path = _uploads_path(url)
         label = path or url
         if not path or not self._is_ours(url):
-            self._missing(f"{url} (not in this blog's uploads folder; never fetched)")
+            self._missing(_("%(url)s (not in this blog's uploads folder; never fetched)") % {"url": url})
             return None
         alt = self.survey.attachment_alts.get(path, "") or self.survey.attachment_alts.get(
             _SIZE_SUFFIX.sub("", path), ""
@@ -513,12 +551,12 @@ class _Import:
         self.tried.add(path)
         if self.media_dir is None:
             self.images[path] = None
-            self._missing(f"{label} (no --media folder given)")
+            self._missing(_("%(file)s (no --media folder given)") % {"file": label})
             return None
         file_path = self._file_of(path)
         if file_path is None:
             self.images[path] = None
-            self._missing(f"{label} (not found in the media folder)")
+            self._missing(_("%(file)s (not found in the media folder)") % {"file": label})
             return None
         try:
             with open(file_path, "rb") as handle:
@@ -526,7 +564,7 @@ class _Import:
         except ImageRejected as error:
             self.images[path] = None
             self.report.errors.append(f"{label}: {error}")
-            self._missing(f"{label} (refused: {error})")
+            self._missing(_("%(file)s (refused: %(reason)s)") % {"file": label, "reason": error})
             return None
         if self.dry_run:
             ours = reverse("posts:image", kwargs={"name": f"posts/{cleaned.content.name}"})
@@ -572,7 +610,7 @@ class _Import:
         elif post_type in ("post", "page"):
             self._post(item, page=post_type == "page")
         else:
-            self.report.skip("items", f"post type {post_type} is not imported")
+            self.report.skip("items", _("post type %(type)s is not imported") % {"type": post_type})
 
     def _attachment(self, item: Item) -> None:
         url = item.attachment_url or item.guid
@@ -581,17 +619,17 @@ class _Import:
             known = self._known_image(path)
             if known:
                 self.images[path] = known
-                self.report.skip("images", "already imported")
+                self.report.skip("images", _("already imported"))
                 return
         if path in self.images:
             if self.images[path] is None:
-                self.report.skip("images", "file not brought over (listed below)")
+                self.report.skip("images", _("file not brought over (listed below)"))
             else:
-                self.report.skip("images", "brought over with a post already")
+                self.report.skip("images", _("brought over with a post already"))
             return
         uploader = self._author_of(item) or self.by
         if uploader is None or self._image(url, uploader=uploader) is None:
-            self.report.skip("images", "file not brought over (listed below)")
+            self.report.skip("images", _("file not brought over (listed below)"))
 
     def _post(self, item: Item, *, page: bool) -> None:
         kind = "pages" if page else "posts"
@@ -603,7 +641,7 @@ class _Import:
         )
         post = Post.objects.filter(pk=post_id, course=self.course).first() if post_id else None
         if post is not None:
-            self.report.skip(kind, "already imported")
+            self.report.skip(kind, _("already imported"))
             self._comments(item, post, key)
             return
         if item.status in _SKIPPED_STATUS:
@@ -611,7 +649,7 @@ class _Import:
             return
         author = self._author_of(item)
         if author is None:
-            self.report.skip(kind, "no author, and nobody to give it to")
+            self.report.skip(kind, _("no author, and nobody to give it to"))
             return
         status = _POST_STATUS.get(item.status, Post.Status.DRAFT)
         title = (_plain(item.title) or "Untitled")[:200]
@@ -624,24 +662,33 @@ class _Import:
         if item.status == "future":
             if date is None:
                 status = Post.Status.DRAFT
-                self.report.notes.append(f"“{title}” was scheduled without a date: imported as a draft.")
+                self.report.notes.append(
+                    _("“%(title)s” was scheduled without a date: imported as a draft.") % {"title": title}
+                )
             elif date > timezone.now():
                 self.report.notes.append(
-                    f"“{title}” is scheduled for {date:%Y-%m-%d %H:%M} UTC, as in WordPress."
+                    _("“%(title)s” is scheduled for %(when)s UTC, as in WordPress.")
+                    % {"title": title, "when": f"{date:%Y-%m-%d %H:%M}"}
                 )
             else:
                 self.report.notes.append(
-                    f"“{title}” was scheduled for {date:%Y-%m-%d %H:%M} UTC, a time now past: published."
+                    _("“%(title)s” was scheduled for %(when)s UTC, a time now past: published.")
+                    % {"title": title, "when": f"{date:%Y-%m-%d %H:%M}"}
                 )
         if status == Post.Status.PUBLISHED and item.password:
             # WordPress showed it only to those with its password; here that would be everyone.
             status = Post.Status.DRAFT
-            self.report.notes.append(f"“{title}” had a password in WordPress: imported as a draft.")
+            self.report.notes.append(
+                _("“%(title)s” had a password in WordPress: imported as a draft.") % {"title": title}
+            )
         elif status == Post.Status.PUBLISHED and images_missing_alt(converted.markdown):
             status = Post.Status.DRAFT
             self.report.notes.append(
-                f"“{title}” was published in WordPress, but an image has no alt text: imported as a draft "
-                "(add the alt text, then publish)."
+                _(
+                    "“%(title)s” was published in WordPress, but an image has no alt text: "
+                    "imported as a draft (add the alt text, then publish)."
+                )
+                % {"title": title}
             )
         category, extra_tags = self._categories_of(item, page=page)
         post = Post(
@@ -736,22 +783,29 @@ class _Import:
         flattened = 0
         for wp_comment in self._parents_first(item.comments, by_id):
             if wp_comment.id in made and keys[wp_comment.id] in existing:
-                self.report.skip("comments", "already imported")
+                self.report.skip("comments", _("already imported"))
                 continue
             if wp_comment.type in ("pingback", "trackback"):
-                self.report.skip("comments", "pingbacks and trackbacks are not imported")
+                self.report.skip("comments", _("pingbacks and trackbacks are not imported"))
                 continue
             if wp_comment.type not in ("", "comment"):
-                self.report.skip("comments", f"comment type {wp_comment.type} is not imported")
+                self.report.skip(
+                    "comments", _("comment type %(type)s is not imported") % {"type": wp_comment.type}
+                )
                 continue
             body = wordpress_to_markdown(wp_comment.content, images=False).markdown
             if not body.strip():
-                self.report.skip("comments", "no text")
+                self.report.skip("comments", _("no text"))
                 continue
             if len(body) > BODY_MAX_CHARS:
                 body = body[: BODY_MAX_CHARS - 1] + "…"
                 self.report.notes.append(
-                    f"A comment on “{post.title}” was cut to {BODY_MAX_CHARS} characters."
+                    ngettext(
+                        "A comment on “%(title)s” was cut to %(count)s characters.",
+                        "A comment on “%(title)s” was cut to %(count)s characters.",
+                        BODY_MAX_CHARS,
+                    )
+                    % {"title": post.title, "count": BODY_MAX_CHARS}
                 )
             parent = made.get(wp_comment.parent) if wp_comment.parent not in ("", "0") else None
             if parent is not None and parent.depth >= max_depth:
@@ -774,21 +828,28 @@ class _Import:
             date = _date(wp_comment.date_gmt, wp_comment.date, self.course.tz)
             levels[comment.depth].append((comment, keys[wp_comment.id], date))
         if flattened:
+            # English says "repl(ies)" whatever the number; languages with plural forms choose one.
             self.report.notes.append(
-                f"{flattened} repl(ies) on “{post.title}” were deeper than the course's {max_depth} levels: "
-                "attached at the deepest level."
+                ngettext(
+                    "%(count)s repl(ies) on “%(title)s” were deeper than the course's %(depth)s levels: "
+                    "attached at the deepest level.",
+                    "%(count)s repl(ies) on “%(title)s” were deeper than the course's %(depth)s levels: "
+                    "attached at the deepest level.",
+                    flattened,
+                )
+                % {"count": flattened, "title": post.title, "depth": max_depth}
             )
         new = []
         for depth in sorted(levels):
             rows = levels[depth]
-            for comment, _, _ in rows:
+            for comment, _k, _d in rows:
                 comment.parent_id = comment.parent.pk if comment.parent else None
-            Comment.objects.bulk_create([comment for comment, _, _ in rows])
+            Comment.objects.bulk_create([comment for comment, _k, _d in rows])
             new.extend(rows)
         if not new:
             return
         dated = []
-        for comment, _, date in new:
+        for comment, _k, date in new:
             if date is not None:
                 comment.created_at = date
                 dated.append(comment)
@@ -796,7 +857,7 @@ class _Import:
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(course=self.course, kind=ImportedItem.Kind.COMMENT, key=key, object_id=c.pk)
-                for c, key, _ in new
+                for c, key, _d in new
             ]
         )
         self.report.imported["comments"] += len(new)
@@ -845,7 +906,7 @@ class _Import:
         if invitations:
             transaction.on_commit(lambda: invitations_send(invitations=invitations), robust=True)
         if not self.dry_run and self.survey.items == 0:
-            self.report.notes.append("The file has no items (posts, pages or attachments).")
+            self.report.notes.append(_("The file has no items (posts, pages or attachments)."))
 
     def discard_files(self) -> None:
         """Files stored before the transaction failed: nothing points at them any more."""

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from courses.models import Course
 
@@ -13,18 +14,22 @@ class ImportedItem(models.Model):
     """
 
     class Kind(models.TextChoices):
-        POST = "post", "Post"
-        COMMENT = "comment", "Comment"
-        AUTHOR = "author", "Author"
-        IMAGE = "image", "Image"
+        POST = "post", pgettext_lazy("noun", "Post")
+        COMMENT = "comment", gettext_lazy("Comment")
+        AUTHOR = "author", gettext_lazy("Author")
+        IMAGE = "image", gettext_lazy("Image")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    key = models.CharField(max_length=300)
-    object_id = models.PositiveBigIntegerField()
-    imported_at = models.DateTimeField(auto_now_add=True)
+    course = models.ForeignKey(
+        Course, verbose_name=gettext_lazy("course"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(verbose_name=gettext_lazy("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(verbose_name=gettext_lazy("key"), max_length=300)
+    object_id = models.PositiveBigIntegerField(verbose_name=gettext_lazy("object id"))
+    imported_at = models.DateTimeField(verbose_name=gettext_lazy("imported at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("imported item")
+        verbose_name_plural = gettext_lazy("imported items")
         ordering = ["course", "kind", "key"]
         constraints = [
             models.UniqueConstraint(fields=["course", "kind", "key"], name="one_import_per_wordpress_item"),

@@ -23,6 +23,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
+from django.utils.translation import gettext as _
 
 CHUNK_BYTES = 64 * 1024
 # Text of one channel-level element (an item with its comments, an author...): far above any
@@ -41,7 +42,10 @@ _DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
 
 class WXRRefused(Exception):
-    """The file cannot be imported at all; the message says why (with line and column when XML is broken)."""
+    """The file cannot be imported at all; the message says why (with line and column when XML is broken).
+
+    The message is for whoever imports (the admin page shows it), in the language active while reading.
+    """
 
 
 @dataclass
@@ -188,8 +192,11 @@ class _Target:
         if depth >= MAX_DEPTH or self._nodes > MAX_ELEMENT_NODES:
             top = next(n for n in self._stack if n is not None) if parent is not None else node
             raise WXRRefused(
-                f"The <{_local(top.tag)}> starting at line {top.line} nests too deep or holds too many "
-                "elements for a WordPress export: refused."
+                _(
+                    "The <%(tag)s> starting at line %(line)s nests too deep or holds too many "
+                    "elements for a WordPress export: refused."
+                )
+                % {"tag": _local(top.tag), "line": top.line}
             )
         self._stack.append(node)
 
@@ -201,8 +208,11 @@ class _Target:
         if self._chars > MAX_ELEMENT_CHARS:
             top = next(n for n in self._stack if n is not None)
             raise WXRRefused(
-                f"The <{_local(top.tag)}> starting at line {top.line} holds more than "
-                f"{MAX_ELEMENT_CHARS // (1024 * 1024)} MB of text; no WordPress post is that long."
+                _(
+                    "The <%(tag)s> starting at line %(line)s holds more than "
+                    "%(megabytes)s MB of text; no WordPress post is that long."
+                )
+                % {"tag": _local(top.tag), "line": top.line, "megabytes": MAX_ELEMENT_CHARS // (1024 * 1024)}
             )
         node.parts.append(text)
 
@@ -372,12 +382,12 @@ class WXRReader:
                 self._feed(parser, chunk)
                 yield from self._drain(target)
             if not started:
-                raise WXRRefused("The file is empty.")
+                raise WXRRefused(_("The file is empty."))
             self._close(parser)
             yield from self._drain(target)
             if not (target.saw_rss and target.saw_channel):
                 raise WXRRefused(
-                    "This is XML, but not a WordPress export: it has no <rss> with a <channel> inside."
+                    _("This is XML, but not a WordPress export: it has no <rss> with a <channel> inside.")
                 )
         finally:
             if owned:
@@ -385,7 +395,10 @@ class WXRReader:
 
     def _position(self, parser) -> str:
         expat = parser.parser
-        return f"line {expat.CurrentLineNumber}, column {expat.CurrentColumnNumber + 1}"
+        return _("line %(line)s, column %(column)s") % {
+            "line": expat.CurrentLineNumber,
+            "column": expat.CurrentColumnNumber + 1,
+        }
 
     def _feed(self, parser, chunk):
         try:
@@ -437,20 +450,25 @@ class WXRReader:
 
 def _broken(error: ParseError) -> str:
     line, column = error.position
-    reason = str(error).split(":")[0]
-    return (
-        f"The file is not well-formed XML ({reason}) at line {line}, column {column + 1}. "
+    reason = str(error).split(":")[0]  # expat's own words ("mismatched tag"): left as they are
+    return _(
+        "The file is not well-formed XML (%(reason)s) at line %(line)s, column %(column)s. "
         "Export it from WordPress again; a file cut short or edited by hand often does this."
-    )
+    ) % {"reason": reason, "line": line, "column": column + 1}
 
 
 def _forbidden(error: DefusedXmlException, where: str) -> str:
     if isinstance(error, DTDForbidden | EntitiesForbidden):
-        return (
-            f"The file has a <!DOCTYPE> with its own declarations (near {where}). WordPress exports never "
+        return _(
+            "The file has a <!DOCTYPE> with its own declarations (near %(where)s). WordPress exports never "
             "do, and entity declarations are how 'billion laughs' and external-entity files attack a "
             "server: refused."
-        )
+        ) % {"where": where}
     if isinstance(error, ExternalReferenceForbidden):
-        return f"The file refers to an external entity (near {where}); nothing outside it is read: refused."
-    return f"The file uses an XML feature that is refused for safety (near {where}): {error}."
+        return _(
+            "The file refers to an external entity (near %(where)s); nothing outside it is read: refused."
+        ) % {"where": where}
+    return _("The file uses an XML feature that is refused for safety (near %(where)s): %(error)s.") % {
+        "where": where,
+        "error": error,
+    }

@@ -12,6 +12,7 @@ import copy
 from django import template
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from core.cache import cached_fragment
 from posts.models import Post
@@ -62,7 +63,12 @@ def award_symbols(post):
     if not awards:
         return ""
     symbols = format_html_join(
-        "", "{}", ((symbol_svg(a.award_type, label=f"Awarded a {a.award_type.name}"),) for a in awards)
+        "",
+        "{}",
+        (
+            (symbol_svg(a.award_type, label=_("Awarded a %(award)s") % {"award": a.award_type.name}),)
+            for a in awards
+        ),
     )
     return format_html(' <span class="award-symbols">{}</span>', symbols)
 

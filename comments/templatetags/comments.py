@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from comments import permissions
 from comments.forms import CommentForm, GuestCommentForm
@@ -15,8 +16,8 @@ register = template.Library()
 @register.simple_tag
 def comment_count_link(post):
     count = post.comment_count
-    label = "Response" if count == 1 else "Responses"
-    return format_html('<a href="{}#comments">{} {}</a>', post.get_absolute_url(), count, label)
+    label = ngettext("%(count)s Response", "%(count)s Responses", count) % {"count": count}
+    return format_html('<a href="{}#comments">{}</a>', post.get_absolute_url(), label)
 
 
 def _requested_reply_to(request, form):

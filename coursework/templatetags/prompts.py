@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 
 from core.cache import cached_fragment
 from courses.permissions import is_instructor
@@ -48,7 +49,10 @@ def course_day(moment, course):
     if not moment:
         return ""
     here = local(course, moment)
-    shape = "D j M" if here.year == local(course, timezone.now()).year else "D j M Y"
+    if here.year == local(course, timezone.now()).year:
+        shape = pgettext("date format: weekday, day, month", "D j M")
+    else:
+        shape = pgettext("date format: weekday, day, month, year", "D j M Y")
     return format_html('<time datetime="{}">{}</time>', moment.isoformat(), dateformat.format(here, shape))
 
 
@@ -111,7 +115,7 @@ def in_response_to(context, post):
     excused = facts["excused"]
     mark = lateness(due, post.published_at, excused=excused)
     if mark is None:  # a draft: when it is due, so its author can tell
-        mark = f"Due {weeks.label(post.course, due)}"
+        mark = gettext("Due %(when)s") % {"when": weeks.label(post.course, due)}
     return {
         "facts": facts,
         "mark": mark,

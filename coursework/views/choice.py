@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import permissions as course_permissions
@@ -27,7 +29,7 @@ def _week_or_404(course, text: str) -> datetime.date:
     """The week named in the URL: a Monday that has come (a future week has nothing to show)."""
     week = weeks.parse_week(text)
     if week is None or choice.is_future(course, week):
-        raise Http404("No such week.")
+        raise Http404(_("No such week."))
     return week
 
 
@@ -104,28 +106,34 @@ def vote(request, course_slug, week):
     week = _week_or_404(course, week)
     membership = course_permissions.membership_of(request.user, course)
     if membership is None:
-        raise VoteRefused("Only the course's students vote for the Students' Choice. Join the course first.")
+        raise VoteRefused(
+            _("Only the course's students vote for the Students' Choice. Join the course first.")
+        )
     membership.course = course  # loaded already: the services read it
     choice.check_voter(membership)
     back = _to_week(course, week)
     if "withdraw" in request.POST:
         if choice.withdraw_vote(voter_membership=membership, week=week):
-            messages.success(request, "Your vote is withdrawn. You can vote again until the week closes.")
+            messages.success(request, _("Your vote is withdrawn. You can vote again until the week closes."))
         else:
-            messages.info(request, "You had not voted this week.")
+            messages.info(request, _("You had not voted this week."))
         return back
     try:
         post_id = int(request.POST.get("post", ""))
     except ValueError:
         post_id = 0
     if not 0 < post_id <= MAX_ID:
-        messages.error(request, "Choose a post to vote for: press “Vote for this” beside it.")
+        messages.error(request, _("Choose a post to vote for: press “Vote for this” beside it."))
         return back
     post = Post.objects.visible_in(course, request.user).select_related("course").filter(pk=post_id).first()
     if post is None:
-        raise Http404("No such post in this course.")
+        raise Http404(_("No such post in this course."))
     choice.cast_vote(voter_membership=membership, post=post, week=week)
-    messages.success(request, f"Your vote for “{post.title}” is in. You can change it until the week closes.")
+    messages.success(
+        request,
+        _("Your vote for “%(title)s” is in. You can change it until the week closes.")
+        % {"title": post.title},
+    )
     return back
 
 
@@ -137,17 +145,21 @@ def close_early(request, course_slug, week):
     course_permissions.refuse_if_archived(course)
     week = _week_or_404(course, week)
     if not course_permissions.is_instructor(request.user, course):
-        raise VoteRefused("Only the course's instructors can close the vote early.")
+        raise VoteRefused(_("Only the course's instructors can close the vote early."))
     result = choice.close_week(course=course, week=week, closed_by=request.user)
     if not result.created:
-        messages.info(request, "This week's vote was closed already.")
+        messages.info(request, _("This week's vote was closed already."))
     elif not result.winners:
         messages.success(
-            request, "The vote is closed. Nobody voted, so there is no Students' Choice this week."
+            request, _("The vote is closed. Nobody voted, so there is no Students' Choice this week.")
         )
     elif result.problem:
-        messages.warning(request, f"The vote is closed, but {result.problem}.")
+        messages.warning(request, _("The vote is closed, but %(problem)s.") % {"problem": result.problem})
     else:
-        titles = ", ".join(f"“{post.title}”" for post in result.winners)
-        messages.success(request, f"The vote is closed. The Students' Choice: {titles}.")
+        titles = ", ".join(
+            pgettext("a quoted title", "“%(title)s”") % {"title": post.title} for post in result.winners
+        )
+        messages.success(
+            request, _("The vote is closed. The Students' Choice: %(titles)s.") % {"titles": titles}
+        )
     return _to_week(course, week)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from courses import permissions as course_permissions
@@ -27,7 +28,7 @@ DIGESTS_PER_PAGE = 25
 def _week_or_404(course, text: str) -> datetime.date:
     week = weeks.parse_week(text)
     if week is None or choice.is_future(course, week):
-        raise Http404("No such week.")
+        raise Http404(_("No such week."))
     return week
 
 
@@ -51,7 +52,7 @@ def digest_list(request, course_slug):
     try:
         page = Paginator(shown, DIGESTS_PER_PAGE).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
-        raise Http404("No such page.") from None
+        raise Http404(_("No such page.")) from None
     for digest in page.object_list:
         digest.course = course  # its URL names the course: no query per digest
     this_week = weeks.week_of(course)
@@ -81,7 +82,7 @@ def digest_detail(request, course_slug, week):
     digest = Digest.objects.filter(course=course, week=week).first()
     team = digests.may_edit(request.user, course)
     if not team and (digest is None or not digest.is_published):
-        raise Http404("No digest for this week yet.")
+        raise Http404(_("No digest for this week yet."))
     context = _course_context(
         request,
         course,
@@ -124,12 +125,12 @@ def digest_edit(request, course_slug, week):
         )
         if result.published_now:
             messages.success(
-                request, "The digest is published. Members who get digest emails are being sent it."
+                request, _("The digest is published. Members who get digest emails are being sent it.")
             )
         elif result.digest.is_published:
-            messages.success(request, "The published digest is updated. Nobody is emailed again.")
+            messages.success(request, _("The published digest is updated. Nobody is emailed again."))
         else:
-            messages.success(request, "The draft is saved. Only the editorial team can see it.")
+            messages.success(request, _("The draft is saved. Only the editorial team can see it."))
         return redirect(result.digest)
     context = _course_context(
         request,

@@ -14,6 +14,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from courses import permissions
@@ -61,9 +63,17 @@ def prompt_list(request, course_slug):
     coming = [p for p in prompts if p.opens_at > now]  # only instructors have any
     past = [p for p in prompts if p.due_at <= now]
     sections = [
-        {"id": "open", "heading": "Open now", "prompts": sorted(open_now, key=lambda p: p.due_at)},
-        {"id": "coming", "heading": "Coming", "prompts": sorted(coming, key=lambda p: p.opens_at)},
-        {"id": "past", "heading": "Past", "prompts": sorted(past, key=lambda p: p.due_at, reverse=True)},
+        {"id": "open", "heading": _("Open now"), "prompts": sorted(open_now, key=lambda p: p.due_at)},
+        {
+            "id": "coming",
+            "heading": pgettext("prompts that open later", "Coming"),
+            "prompts": sorted(coming, key=lambda p: p.opens_at),
+        },
+        {
+            "id": "past",
+            "heading": pgettext("prompts already due", "Past"),
+            "prompts": sorted(past, key=lambda p: p.due_at, reverse=True),
+        },
     ]
     context = _course_context(
         request,
@@ -191,7 +201,7 @@ def accommodation_save(request, course_slug, slug):
     prompt = _visible_prompt_or_404(request, course, slug)
     permissions.refuse_if_archived(course)
     if not permissions.is_instructor(request.user, course):
-        raise PermissionDenied("Only the course's instructors can excuse a student or extend a due time.")
+        raise PermissionDenied(_("Only the course's instructors can excuse a student or extend a due time."))
     raw_member = request.POST.get("member", "")
     form = AccommodationForm(
         request.POST,
@@ -212,18 +222,18 @@ def accommodation_save(request, course_slug, slug):
 
 
 def _accommodate(request, prompt, member, action, cleaned) -> str:
-    name = member.display_name
+    names = {"name": member.display_name, "title": prompt.title}
     if action == AccommodationForm.EXCUSE:
         prompt_rules.accommodation_grant(
             prompt=prompt, member=member, by=request.user, excused=True, reason=cleaned["reason"]
         )
-        return f"{name} is excused from “{prompt.title}”."
+        return _("%(name)s is excused from “%(title)s”.") % names
     if action == AccommodationForm.EXTEND:
         granted = prompt_rules.accommodation_grant(
             prompt=prompt, member=member, by=request.user, due_at=cleaned["due_at"], reason=cleaned["reason"]
         )
         when = weeks.label(prompt.course, granted.due_at)
-        return f"{name}'s due time for “{prompt.title}” is now {when}."
+        return _("%(name)s's due time for “%(title)s” is now %(when)s.") % {**names, "when": when}
     if prompt_rules.accommodation_remove(prompt=prompt, member=member):
-        return f"{name} is back to the prompt's own due time."
-    return f"{name} had no exception for this prompt: nothing changed."
+        return _("%(name)s is back to the prompt's own due time.") % names
+    return _("%(name)s had no exception for this prompt: nothing changed.") % names

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ..forms import WeekEmailPreferenceForm
 from ..models import WeekEmailPreference
@@ -18,7 +19,7 @@ def email_settings(request):
     form = WeekEmailPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if form.is_bound and form.is_valid():
         form.save()
-        messages.success(request, "Your email choices are saved.")
+        messages.success(request, _("Your email choices are saved."))
         return redirect("coursework:email-settings")
     status = 400 if form.is_bound else 200
     return render(request, "coursework/email_settings.html", {"form": form}, status=status)

@@ -12,6 +12,7 @@ belong in a page's HTML (it is on the account page).
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from ..feeds import (
     CONTENT_TYPES,
@@ -94,8 +95,8 @@ def feed_nav_item(context):
         return ""
     if course.is_public:
         url = reverse("feeds:posts", kwargs={"course_slug": course.slug, "format": "atom"})
-        return format_html('<li><a href="{}" type="{}">Feed</a></li>', url, CONTENT_TYPES["atom"])
+        return format_html('<li><a href="{}" type="{}">{}</a></li>', url, CONTENT_TYPES["atom"], _("Feed"))
     if context.get("membership") is not None:
         url = reverse("feeds:account") + f"#course-{course.slug}"
-        return format_html('<li><a href="{}">Feed</a></li>', url)
+        return format_html('<li><a href="{}">{}</a></li>', url, _("Feed"))
     return ""

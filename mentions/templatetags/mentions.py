@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from core.cache import cached_fragment
 from mentions.models import Mention
@@ -32,7 +33,9 @@ def _shown(mention, course) -> Shown:
     comment = mention.source_comment
     comment.post.course = course
     # A member's name in the course, never their username (issue 18).
-    name = comment.guest_name if comment.is_guest else mention.commenter_display_name or FORMER_MEMBER
+    name = (
+        comment.guest_name if comment.is_guest else mention.commenter_display_name or gettext(FORMER_MEMBER)
+    )
     return Shown(comment.get_absolute_url(), comment.post.title, name, mention.shown_at)
 
 

@@ -2,8 +2,9 @@
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from core.cache import cached_fragment
 from courses.permissions import is_instructor
@@ -15,7 +16,7 @@ register = template.Library()
 
 def updated_label(course, moment) -> str:
     """ "December 1, 2026, 10:42 (America/New_York)": in the course's zone, as its other dates are."""
-    return f"{dateformat.format(moment.astimezone(course.tz), 'F j, Y, H:i')} ({course.tz.key})"
+    return f"{date_format(moment.astimezone(course.tz), 'DATETIME_FORMAT')} ({course.tz.key})"
 
 
 @register.simple_tag
@@ -31,11 +32,9 @@ def post_updated(post):
         moment = updated_at_of(post)
         if moment is None:
             return ""
-        return format_html(
-            '<p class="post-updated">Updated <time datetime="{}">{}</time></p>',
-            moment.isoformat(),
-            updated_label(course, moment),
-        )
+        when = format_html('<time datetime="{}">{}</time>', moment.isoformat(), updated_label(course, moment))
+        # The sentence is ours (the catalogue), only `when` is filled in, and it is escaped.
+        return format_html('<p class="post-updated">{}</p>', format_html(_("Updated {when}"), when=when))
 
     return cached_fragment(course.slug, f"updated:{post.pk}", render)
 
@@ -47,10 +46,10 @@ def revisions_link(context, post):
     if not user.is_authenticated or (post.author_id != user.pk and not is_instructor(user, post.course)):
         return ""
     url = reverse("revisions:list", kwargs={"course_slug": post.course.slug, "slug": post.slug})
-    return format_html('<p class="revisions-link"><a href="{}">Revisions of this post</a></p>', url)
+    return format_html('<p class="revisions-link"><a href="{}">{}</a></p>', url, _("Revisions of this post"))
 
 
 @register.simple_tag
 def revision_time(revision, course):
     """When a revision was saved, in the course's zone: "December 1, 2026, 10:42"."""
-    return dateformat.format(revision.saved_at.astimezone(course.tz), "F j, Y, H:i")
+    return date_format(revision.saved_at.astimezone(course.tz), "DATETIME_FORMAT")

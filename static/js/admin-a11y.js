@@ -3,6 +3,11 @@
 // boxes. Runs again whenever the page changes (an inline row added, select2 redrawing itself).
 (function () {
   "use strict";
+  // Django's catalogue (jsi18n) when the page loaded it; English as written otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
 
   function hasName(control) {
     if (control.getAttribute("aria-label") || control.getAttribute("aria-labelledby") || control.title) {
@@ -25,7 +30,7 @@
         if (th.classList.contains("original")) {
           var hidden = document.createElement("span");
           hidden.className = "visually-hidden";
-          hidden.textContent = "Entry";
+          hidden.textContent = gettext("Entry");
           th.appendChild(hidden);
         } else {
           th.replaceWith(document.createElement("td")); // a column with nothing in it needs no header
@@ -33,11 +38,13 @@
       });
       headers = Array.prototype.slice.call(table.querySelectorAll("thead tr > *"));
       table.querySelectorAll("tbody tr").forEach(function (row, index) {
-        var entry = text(row.querySelector("td.original p")) || "new row " + (index + 1);
+        var entry = text(row.querySelector("td.original p")) || interpolate(gettext("new row %(number)s"), { number: index + 1 }, true);
         Array.prototype.forEach.call(row.children, function (cell, column) {
-          var header = text(headers[column]) || "Delete";
+          var header = text(headers[column]) || gettext("Delete");
           cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
-            if (!hasName(control)) control.setAttribute("aria-label", header + ", " + entry);
+            if (!hasName(control)) {
+              control.setAttribute("aria-label", interpolate(gettext("%(column)s, %(row)s"), { column: header, row: entry }, true));
+            }
           });
         });
       });
@@ -49,7 +56,10 @@
       var row = p.closest(".flex-container, .form-row");
       var label = text(row && row.querySelector("label"));
       p.querySelectorAll("input").forEach(function (input, index) {
-        if (!hasName(input)) input.setAttribute("aria-label", label + (index === 0 ? ", date" : ", time"));
+        if (!hasName(input)) {
+          var part = index === 0 ? gettext("%(field)s, date") : gettext("%(field)s, time");
+          input.setAttribute("aria-label", interpolate(part, { field: label }, true));
+        }
       });
     });
   }

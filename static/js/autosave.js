@@ -5,6 +5,11 @@
 // texts are shown and the writer keeps the one they choose.
 (function () {
   "use strict";
+  // Django's catalogue (jsi18n) when the page loaded it; English as written otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
   var dataNode = document.getElementById("autosave-data");
   var editor = document.querySelector("textarea.markdownx-editor");
   if (!dataNode || !editor || !editor.form) return;
@@ -117,11 +122,13 @@
       writeLocal(); // typed on while it was sent: keep the newer words, on the new version
     }
     var when = serverClock(answer.saved_at);
-    say(answer.pending ? "Saved " + when + ", not published yet: press Update post to publish your changes." : "Saved " + when);
+    say(answer.pending
+      ? interpolate(gettext("Saved %(time)s, not published yet: press Update post to publish your changes."), { time: when }, true)
+      : interpolate(gettext("Saved %(time)s"), { time: when }, true));
   }
 
   function failed(message) {
-    say(message || "Saved on this device at " + clock(Date.now()) + ". Not on the server yet: it is sent when the connection is back.", true);
+    say(message || interpolate(gettext("Saved on this device at %(time)s. Not on the server yet: it is sent when the connection is back."), { time: clock(Date.now()) }, true), true);
     window.clearTimeout(timer);
     timer = window.setTimeout(save, RETRY_MS);
   }
@@ -143,7 +150,7 @@
       return;
     }
     inFlight = true;
-    say("Saving…");
+    say(gettext("Saving…"));
     fetch(autosaveUrl, {
       method: "POST",
       body: body(text, markerInput.value),
@@ -159,16 +166,18 @@
       .then(function (result) {
         if (result.redirected) {
           // Sent to the log-in page: the session ended (logged out in another tab, or it expired).
-          failed("Not saved: you are logged out. Log in again in another tab; your words are kept on this device.");
+          failed(gettext("Not saved: you are logged out. Log in again in another tab; your words are kept on this device."));
         } else if (result.status === 200 && result.answer && result.answer.marker) {
           saved(text, result.answer);
         } else if (result.status === 409 && result.answer && result.answer.conflict) {
           conflict = result.answer;
           conflict.yours = text;
-          say("Not saved: this post was changed in another window. Choose which version to keep.", true);
+          say(gettext("Not saved: this post was changed in another window. Choose which version to keep."), true);
           openConflict();
         } else {
-          failed(result.answer && result.answer.error ? result.answer.error + " Your words are kept on this device." : null);
+          failed(result.answer && result.answer.error
+            ? interpolate(gettext("%(error)s Your words are kept on this device."), { error: result.answer.error }, true)
+            : null);
         }
       })
       .catch(function () { failed(null); })
@@ -206,7 +215,7 @@
     document.getElementById("autosave-conflict-yours").value = format(current());
     document.getElementById("autosave-conflict-theirs").value = format(theirs);
     document.getElementById("autosave-conflict-theirs-label").textContent =
-      "The other window’s, saved " + serverClock(theirs.saved_at) + " by " + theirs.saved_by;
+      interpolate(gettext("The other window’s, saved %(time)s by %(name)s"), { time: serverClock(theirs.saved_at), name: theirs.saved_by }, true);
     if (!dialog.open) dialog.showModal();
     document.getElementById("autosave-keep-mine").focus();
   }
@@ -227,7 +236,7 @@
       putText(theirs);
       onServer = current();
       clearLocal();
-      say("Using the version saved " + serverClock(theirs.saved_at) + " in another window.");
+      say(interpolate(gettext("Using the version saved %(time)s in another window."), { time: serverClock(theirs.saved_at) }, true));
     }
     editor.focus();
   }
@@ -250,7 +259,7 @@
         body: document.getElementById("revision-other-body").value
       });
       onServer = current();
-      say("The other version is in the editor now. Press the button to save it.");
+      say(gettext("The other version is in the editor now. Press the button to save it."));
       editor.focus();
     });
   }
@@ -282,25 +291,35 @@
       if (sameText(pending, shown) || readLocal(dismissedKey()) === pending.saved_at) pending = null;
     }
     if (local && (!pending || local.saved_at >= pending.time)) {
-      return { text: local, time: local.saved_at, where: "on this device", marker: local.marker };
+      return { text: local, time: local.saved_at, marker: local.marker };
     }
-    if (pending) return { text: pending, time: pending.time, where: "on the server, not published", pending: true };
+    if (pending) return { text: pending, time: pending.time, pending: true };
     return null;
   }
 
   function showOffer(found) {
     if (!offer || !found) return;
     var when = new Date(found.time);
-    var day = when.toDateString() === new Date().toDateString() ? "" : " on " + when.toLocaleDateString();
-    offerText.textContent =
-      "You have words that are not in the text below, saved " + found.where + " at " + clock(found.time) + day + ". " +
-      "Restore them into the editor, or discard them.";
+    var today = when.toDateString() === new Date().toDateString();
+    var values = { time: clock(found.time), day: when.toLocaleDateString() };
+    // One whole sentence for each case: where the words are kept, and whether it was today.
+    var sentence;
+    if (found.pending) {
+      sentence = today
+        ? gettext("You have words that are not in the text below, saved on the server, not published at %(time)s. Restore them into the editor, or discard them.")
+        : gettext("You have words that are not in the text below, saved on the server, not published at %(time)s on %(day)s. Restore them into the editor, or discard them.");
+    } else {
+      sentence = today
+        ? gettext("You have words that are not in the text below, saved on this device at %(time)s. Restore them into the editor, or discard them.")
+        : gettext("You have words that are not in the text below, saved on this device at %(time)s on %(day)s. Restore them into the editor, or discard them.");
+    }
+    offerText.textContent = interpolate(sentence, values, true);
     offer.hidden = false;
     document.getElementById("autosave-offer-restore").onclick = function () {
       if (found.marker && !found.pending) markerInput.value = found.marker; // its own version, for the conflict check
       putText(found.text);
       offer.hidden = true;
-      say("Restored your words from " + clock(found.time) + ".");
+      say(interpolate(gettext("Restored your words from %(time)s."), { time: clock(found.time) }, true));
       editor.focus();
       save();
     };
@@ -310,12 +329,12 @@
       }
       clearLocal();
       offer.hidden = true;
-      say("Discarded. The text below is the saved one.");
+      say(gettext("Discarded. The text below is the saved one."));
       editor.focus();
     };
   }
 
-  if (data.newest_saved_at) say("Last saved " + serverClock(data.newest_saved_at) + ".");
+  if (data.newest_saved_at) say(interpolate(gettext("Last saved %(time)s."), { time: serverClock(data.newest_saved_at) }, true));
   showOffer(candidate());
 
   // ---- Listening ----

@@ -3,6 +3,11 @@
 // there on the server, so this file only makes it quicker.
 (function () {
   "use strict";
+  // Django's catalogue (jsi18n) when the page loaded it; English as written otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
   var respond = document.getElementById("respond");
   var home = document.getElementById("respond-home");
   if (!respond || !home) return;
@@ -13,7 +18,6 @@
   var cancel = respond.querySelector(".cancel-reply");
   var cancelLink = document.getElementById("cancel-reply");
   var body = form.querySelector("textarea");
-  var homeTitle = "Leave a Reply";
 
   function placeUnder(item, name, id) {
     var children = null;
@@ -22,7 +26,7 @@
     }
     item.insertBefore(respond, children);
     parentInput.value = id;
-    title.textContent = "Reply to " + name;
+    title.textContent = interpolate(gettext("Reply to %(name)s"), { name: name }, true);
     cancel.hidden = false;
     if (body) body.focus();
   }
@@ -30,7 +34,7 @@
   function goHome() {
     home.appendChild(respond);
     parentInput.value = "";
-    title.textContent = homeTitle;
+    title.textContent = gettext("Leave a Reply");
     cancel.hidden = true;
     if (body) body.focus();
   }

@@ -3,11 +3,19 @@
 // static/js/image_panel.js. A refused drop leaves the text as it was.
 (function () {
   "use strict";
+  // Django's catalogue (jsi18n) when the page loaded it; English as written otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
+  var ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
   var editor = document.querySelector("textarea.markdownx-editor");
   if (!editor) return;
 
   var dropStatus = document.getElementById("drop-status");
-  var NOT_SENT = "The upload did not reach the server. Check your connection and try again.";
+  function notSent() {
+    return gettext("The upload did not reach the server. Check your connection and try again.");
+  }
 
   // Tab and Shift+Tab move focus out of the text, as everywhere else: django-markdownx
   // would indent instead and trap keyboard users in it (WCAG 2.1.2). Its Ctrl+] and
@@ -31,7 +39,7 @@
         if (Array.isArray(value) && value.length) return String(value[0]);
       }
     }
-    return "The image could not be added. Try another file.";
+    return gettext("The image could not be added. Try another file.");
   }
 
   // --- The toolbar: Markdown around the selection, by button or shortcut ---------------------
@@ -86,7 +94,7 @@
     var at = editor.selectionEnd;
     replace(at, at, marker);
     // The note itself goes at the end of the text, where footnotes are written; its text selected.
-    var value = editor.value, placeholder = "Source.";
+    var value = editor.value, placeholder = gettext("Source.");
     var note = (value.endsWith("\n\n") ? "" : value.endsWith("\n") ? "\n" : "\n\n") + marker + ": " + placeholder;
     replace(value.length, value.length, note);
     var end = editor.value.length;
@@ -94,10 +102,10 @@
   }
 
   var actions = {
-    bold: function () { wrap("**", "**", "bold text"); },
-    italic: function () { wrap("*", "*", "italic text"); },
+    bold: function () { wrap("**", "**", gettext("bold text")); },
+    italic: function () { wrap("*", "*", gettext("italic text")); },
     heading: function () { prefixLines("## "); },
-    link: function () { wrap("[", "](https://)", "link text", "https://".length); },
+    link: function () { wrap("[", "](https://)", gettext("link text"), "https://".length); },
     quote: function () { prefixLines("> "); },
     list: function () { prefixLines("- "); },
     footnote: addFootnote,
@@ -188,8 +196,11 @@
   function showCount() {
     var words = countWords(editor.value);
     var minutes = Math.max(1, Math.round(words / WORDS_A_MINUTE));
-    counter.textContent = (words === 1 ? "1 word" : words.toLocaleString("en") + " words") +
-      (words ? " · about " + minutes + (minutes === 1 ? " minute" : " minutes") + " to read" : "");
+    var count = interpolate(ngettext("%(count)s word", "%(count)s words", words),
+      { count: words.toLocaleString(document.documentElement.lang || "en") }, true);
+    var reading = interpolate(ngettext("about %(count)s minute to read", "about %(count)s minutes to read", minutes),
+      { count: minutes }, true);
+    counter.textContent = words ? count + " · " + reading : count;
   }
 
   if (counter) {
@@ -233,8 +244,8 @@
     refuseDrop(firstError(event.detail && event.detail[0]));
   });
   // When the request fails outright, markdownx fires its event without the prefix.
-  markdownx.addEventListener("fileUploadError", function () { refuseDrop(NOT_SENT); });
+  markdownx.addEventListener("fileUploadError", function () { refuseDrop(notSent()); });
   markdownx.addEventListener("markdownx.fileUploadEnd", function () {
-    say("Image added. Write its alt text between the square brackets: ![what it shows](…)", false, dropStatus);
+    say(gettext("Image added. Write its alt text between the square brackets: ![what it shows](…)"), false, dropStatus);
   });
 })();

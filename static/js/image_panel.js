@@ -3,6 +3,11 @@
 // The server checks everything again; a refusal names the field and keeps what was typed.
 (function () {
   "use strict";
+  // Django's catalogue (jsi18n) when the page loaded it; English as written otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
   var editor = document.querySelector("textarea.markdownx-editor");
   var panel = document.querySelector(".image-panel");
   if (!editor || !panel) return;
@@ -19,7 +24,9 @@
     source_url: document.getElementById("image-source-url"),
     licence: document.getElementById("image-licence")
   };
-  var NOT_SENT = "The upload did not reach the server. Check your connection and try again.";
+  function notSent() {
+    return gettext("The upload did not reach the server. Check your connection and try again.");
+  }
 
   function say(message, isError) {
     status.textContent = message;
@@ -35,7 +42,7 @@
         if (Array.isArray(value) && value.length) return { field: keys[i], message: String(value[0]) };
       }
     }
-    return { field: "image", message: "The image could not be added. Try another file." };
+    return { field: "image", message: gettext("The image could not be added. Try another file.") };
   }
 
   // Markdown's own characters would end the alt text or the title early.
@@ -54,10 +61,10 @@
 
   function upload() {
     var file = fields.image.files && fields.image.files[0];
-    if (!file) { say("Choose an image file first.", true); fields.image.focus(); return; }
+    if (!file) { say(gettext("Choose an image file first."), true); fields.image.focus(); return; }
     var alt = clean(fields.alt.value);
     if (!alt) {
-      say("Describe the image in the alt text field: readers who cannot see it rely on it.", true);
+      say(gettext("Describe the image in the alt text field: readers who cannot see it rely on it."), true);
       fields.alt.focus();
       return;
     }
@@ -68,7 +75,7 @@
     });
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     insertButton.disabled = true;
-    say("Uploading " + file.name + "…");
+    say(interpolate(gettext("Uploading %(name)s…"), { name: file.name }, true));
     fetch(panel.dataset.uploadUrl, {
       method: "POST",
       body: data,
@@ -89,13 +96,13 @@
         var caption = clean(fields.caption.value), credit = clean(fields.credit.value);
         var title = credit ? caption + " | " + credit : caption;
         insertAtCursor("![" + alt + "](" + result.payload.image_url + (title ? ' "' + title + '"' : "") + ")");
-        say("Image added to your post.");
+        say(gettext("Image added to your post."));
         ["image", "alt", "caption", "credit", "source_title", "source_url"].forEach(function (name) {
           fields[name].value = "";
         });
         fields.licence.value = "unknown";
       })
-      .catch(function () { say(NOT_SENT, true); })
+      .catch(function () { say(notSent(), true); })
       .then(function () { insertButton.disabled = false; });
   }
 

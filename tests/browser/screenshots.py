@@ -241,6 +241,7 @@ def shoot(base: str, urls: dict, cookies: dict, launch: dict) -> list[Path]:
                     device_scale_factor=scale,
                     locale="en-US",
                     color_scheme="light",
+                    bypass_csp=True,  # the waits below are evaluated scripts, which the site's CSP forbids
                 )
                 if user:
                     context.add_cookies(
@@ -253,7 +254,10 @@ def shoot(base: str, urls: dict, cookies: dict, launch: dict) -> list[Path]:
                     raise SystemExit(f"{name}: {url} answered {response and response.status}")
                 if key == "edit-post":  # the live preview drawn beside the text
                     page.locator(".markdownx-preview h2, .markdownx-preview p").first.wait_for()
-                # Every image decoded before the shot, or the README shows empty frames.
+                # Every image decoded before the shot, or the README shows empty frames: lazy ones too.
+                page.evaluate(
+                    "document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')"
+                )
                 page.wait_for_function(
                     "[...document.images].every(img => img.complete && img.naturalWidth > 0)"
                 )

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from courses.services import instructor_grant
 from tests.browser.test_accessibility import assert_no_violations
-from tests.factories import CommentFactory, MembershipFactory
+from tests.factories import CommentFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,11 @@ def test_admin_message_list_has_no_axe_violations(page, log_in, teaching, course
 
 
 def test_moderation_list_fits_1280_px_and_shows_comments_as_text(page, log_in, teaching, course, rich_post):
+    # Titles and comments as long as real ones: nothing may push the date out of the table's view.
+    long_title = PostFactory(
+        course=course, title="Who Is He Pointing At? A Civil War Recruitment Poster and Its Answer"
+    )
+    CommentFactory(post=long_title, body="The missing enemy is a great observation. " * 6)
     log_in(teaching)
     page.goto(reverse("admin:comments_comment_changelist"))
     assert page.viewport_size["width"] == 1280
@@ -63,6 +68,12 @@ def test_moderation_list_fits_1280_px_and_shows_comments_as_text(page, log_in, t
         assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, f"{texts[index]!r} is off screen: {box}"
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    # The table's own scrolling box hides nothing either (the header boxes alone would not show it).
+    hidden = page.evaluate("(el => el.scrollWidth - el.clientWidth)(document.querySelector('.results'))")
+    assert hidden <= 0, f"the list hides {hidden}px of its columns to the right"
+    # Titles wrap between words, never a letter a line.
+    title_cell = page.locator("#result_list td.field-post_title", has_text="Pointing").first
+    assert title_cell.bounding_box()["width"] >= 120, title_cell.bounding_box()
     row = page.locator("#result_list tbody tr", has_text="claim about the")
     expect(row).to_contain_text("A bold claim about the Thaw.")
     expect(row).not_to_contain_text("**")

@@ -284,10 +284,10 @@ def test_a_made_up_post_address_leaves_nothing_in_the_cache(busy_post, student):
     client.force_login(student)
     made_up = post.get_absolute_url().replace(post.slug, "no-such-post")
     assert client.get(made_up).status_code == 404
-    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:no-such-post") is None
-    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is None  # not asked yet
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:en:post:no-such-post") is None
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:en:post:{post.slug}") is None  # not asked yet
     client.get(post.get_absolute_url())
-    assert cache.get(f"pagecache:fragment:{post.course.slug}:post:{post.slug}") is not None
+    assert cache.get(f"pagecache:fragment:{post.course.slug}:en:post:{post.slug}") is not None
 
 
 def test_a_logged_in_post_page_from_the_cache_asks_the_database_for_the_reader_only(

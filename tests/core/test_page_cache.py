@@ -285,7 +285,7 @@ def test_a_made_up_course_address_leaves_nothing_in_the_cache(client, student, l
     for url in ("/c/no-such-course/", "/c/no-such-course/2026/1/2/no-such-post/"):
         assert client.get(url).status_code == 404
     assert cache.get("pagecache:version:no-such-course") is None
-    assert cache.get("pagecache:fragment:no-such-course:course") is None
+    assert cache.get("pagecache:fragment:no-such-course:en:course") is None
 
 
 def test_a_course_turned_members_only_is_refused_to_outsiders_on_the_next_request(client, post, outsider):

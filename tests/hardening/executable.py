@@ -19,6 +19,8 @@ URL_ATTRIBUTES = {
 }
 NEVER_ALLOWED = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "style", "link"}
 _INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
+# Our own scripts: the files under /static/, and the translations of their words (/jsi18n/).
+OUR_SCRIPTS = ("/static/", "/jsi18n/")
 # Our own <link>s in <head>: a page's feeds and its canonical address, on this site only.
 OUR_LINK_RELS = {"alternate", "canonical"}
 
@@ -42,7 +44,7 @@ def executable_parts(html: str) -> list[str]:
         name = element.name.lower()
         if name == "script":
             src = element.get("src", "")
-            if not (src.startswith("/static/") and not element.string):
+            if not (src.startswith(OUR_SCRIPTS) and not element.string):
                 problems.append(f"script element: {str(element)[:80]}")
         if name == "link" and _our_link(element):
             continue
