@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from courses.models import DEFAULT_CONSENT_TEXT
 from tests.hardening.test_authorization import TABLE, _kwargs, _world_for
+from tests.i18n.test_languages import russian
 
 READERS = ["anonymous", "student", "editor", "instructor"]
 # Course data written in the language of whoever made the course, shown as stored: the consent text
@@ -70,3 +71,34 @@ def test_a_russian_reader_sees_no_english_interface_text(url_name, readers):
         text = visible_text(response.content.decode())
         left = [sentence for sentence in english_sentences() if sentence in text]
         assert not left, f"{url} as {actor} shows English: {left[:5]}"
+
+
+ADMIN_PAGES = {
+    "index": lambda world: reverse("admin:index"),
+    "course": lambda world: reverse("admin:courses_course_change", args=[world.course.pk]),
+    "comments": lambda world: reverse("admin:comments_comment_changelist"),
+    "posts": lambda world: reverse("admin:posts_post_changelist"),
+    "post-add": lambda world: reverse("admin:posts_post_add"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_the_admin_instructors_use_speaks_russian_too(page):
+    """Our names in the admin (models, fields, columns, actions), beside Django's own translation."""
+    from courses.services import instructor_grant
+
+    world = _world_for("admin")
+    instructor = world.users["instructor"]
+    instructor_grant(user=instructor)
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    client.force_login(instructor)
+    response = client.get(ADMIN_PAGES[page](world))
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    left = [sentence for sentence in english_sentences() if sentence in text]
+    assert not left, f"the admin's {page} page shows English: {left[:5]}"
+    assert russian("Your courses") in text or page != "index"
+    if page == "comments":
+        for column in ("Comment", "Author", "Course"):
+            assert russian(column) in text
