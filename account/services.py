@@ -148,8 +148,10 @@ def _send_confirmation(*, user, new_email: str, token: str) -> None:
         "confirm_url": _site_url(reverse("account:email-confirm", kwargs={"token": token})),
         "days": EMAIL_CHANGE_LINK_AGE.days,
     }
-    body = render_to_string("account/email/email_change_confirm.txt", context)
-    mail.send(subject=_("Confirm your new coursesite address"), body=body, to=[new_email])
+    with mail.in_language_of(user):
+        subject = _("Confirm your new coursesite address")
+        body = render_to_string("account/email/email_change_confirm.txt", context)
+    mail.send(subject=subject, body=body, to=[new_email])
 
 
 def _send_change_asked(*, user, old_email: str, new_email: str) -> None:
@@ -159,8 +161,10 @@ def _send_change_asked(*, user, old_email: str, new_email: str) -> None:
         "account_url": _site_url(reverse("account:home")),
         "reset_url": _site_url(reverse("password_reset")),
     }
-    body = render_to_string("account/email/email_change_asked.txt", context)
-    mail.send(subject=_("A change of your coursesite address was asked"), body=body, to=[old_email])
+    with mail.in_language_of(user):
+        subject = _("A change of your coursesite address was asked")
+        body = render_to_string("account/email/email_change_asked.txt", context)
+    mail.send(subject=subject, body=body, to=[old_email])
 
 
 def _send_address_taken(*, user, new_email: str) -> None:
@@ -169,8 +173,12 @@ def _send_address_taken(*, user, new_email: str) -> None:
         "new_email": new_email,
         "reset_url": _site_url(reverse("password_reset")),
     }
-    body = render_to_string("account/email/email_change_taken.txt", context)
-    mail.send(subject=_("Someone asked to use this address on coursesite"), body=body, to=[new_email])
+    # Written to the account that has the address, in its owner's language.
+    owner = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).order_by("pk").first()
+    with mail.in_language_of(owner):
+        subject = _("Someone asked to use this address on coursesite")
+        body = render_to_string("account/email/email_change_taken.txt", context)
+    mail.send(subject=subject, body=body, to=[new_email])
 
 
 # --- Course visits and "My courses" -------------------------------------------------------

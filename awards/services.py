@@ -97,19 +97,17 @@ def _email_author(award: Award) -> None:
         or author.username
     )
     link = settings.SITE_URL.rstrip("/") + post.get_absolute_url()
-    lines = [
-        _("Hello %(name)s,") % {"name": name},
-        "",
-        _("Your post “%(title)s” in %(course)s was awarded a “%(award)s”.")
-        % {"title": post.title, "course": post.course.title, "award": award.award_type.name},
-        _("It now carries the banner: %(banner)s") % {"banner": award.award_type.banner_text},
-    ]
-    if award.note:
-        lines += ["", _("Why it was chosen:"), award.note]
-    lines += ["", _("Read it here: %(link)s") % {"link": link}]
-    mail.send(
-        subject=_("Your post was awarded a “%(award)s”") % {"award": award.award_type.name},
-        body="\n".join(lines),
-        to=[author.email],
-    )
+    with mail.in_language_of(author):
+        subject = _("Your post was awarded a “%(award)s”") % {"award": award.award_type.name}
+        lines = [
+            _("Hello %(name)s,") % {"name": name},
+            "",
+            _("Your post “%(title)s” in %(course)s was awarded a “%(award)s”.")
+            % {"title": post.title, "course": post.course.title, "award": award.award_type.name},
+            _("It now carries the banner: %(banner)s") % {"banner": award.award_type.banner_text},
+        ]
+        if award.note:
+            lines += ["", _("Why it was chosen:"), award.note]
+        lines += ["", _("Read it here: %(link)s") % {"link": link}]
+    mail.send(subject=subject, body="\n".join(lines), to=[author.email])
     logger.info("Award email sent for award %s", award.pk)

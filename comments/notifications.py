@@ -19,7 +19,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from core import mail
@@ -71,7 +71,8 @@ def wants(user, kind: str, post) -> bool:
     return not PostMute.objects.filter(user=user, post=post).exists()
 
 
-def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> None:
+def _send(*, user, kind: str, comment: Comment, subject, template: str) -> None:
+    """`subject` is lazy: it and the body are written in the recipient's language."""
     if not wants(user, kind, comment.post):
         return
     context = {
@@ -84,8 +85,11 @@ def _send(*, user, kind: str, comment: Comment, subject: str, template: str) -> 
         ),
         "settings_url": absolute(reverse("comments:notification-settings")),
     }
-    body = render_to_string(template, context)
-    mail.send(subject=subject, body=body, to=[user.email])  # a background task (core/mail.py)
+    with mail.in_language_of(user):
+        # The commenter's name too ("Former member" is translated).
+        subject_line = subject % {"name": comment.author_name, "title": comment.post.title}
+        body = render_to_string(template, context)
+    mail.send(subject=subject_line, body=body, to=[user.email])  # a background task (core/mail.py)
 
 
 def _fresh(comment_pk: int) -> Comment | None:
@@ -108,8 +112,7 @@ def _send_visible_comment(comment: Comment) -> None:
             user=parent_author,
             kind=Kind.REPLY,
             comment=comment,
-            subject=_("%(name)s replied to your comment on “%(title)s”")
-            % {"name": comment.author_name, "title": post.title},
+            subject=gettext_lazy("%(name)s replied to your comment on “%(title)s”"),
             template="comments/email/reply.txt",
         )
     if post.author_id not in told:
@@ -117,8 +120,7 @@ def _send_visible_comment(comment: Comment) -> None:
             user=post.author,
             kind=Kind.COMMENT_ON_POST,
             comment=comment,
-            subject=_("%(name)s commented on “%(title)s”")
-            % {"name": comment.author_name, "title": post.title},
+            subject=gettext_lazy("%(name)s commented on “%(title)s”"),
             template="comments/email/comment_on_post.txt",
         )
 
@@ -130,7 +132,7 @@ def _send_approved(comment: Comment) -> None:
         user=comment.author,
         kind=Kind.APPROVED,
         comment=comment,
-        subject=_("Your comment on “%(title)s” is now published") % {"title": comment.post.title},
+        subject=gettext_lazy("Your comment on “%(title)s” is now published"),
         template="comments/email/approved.txt",
     )
 
@@ -156,7 +158,11 @@ def tell_of_held_comment(comment_pk: int) -> str:
     comment = _fresh(comment_pk)
     if comment is None or not comment.is_pending:
         return "no longer waiting"
-    instructors = Membership.objects.instructors().filter(course=comment.post.course).select_related("user")
+    instructors = (
+        Membership.objects.instructors()
+        .filter(course=comment.post.course)
+        .select_related("user", "user__language_preference")
+    )
     for membership in instructors:
         if membership.user_id == comment.author_id:
             continue
@@ -164,7 +170,7 @@ def tell_of_held_comment(comment_pk: int) -> str:
             user=membership.user,
             kind=Kind.MODERATION,
             comment=comment,
-            subject=_("A comment on “%(title)s” awaits moderation") % {"title": comment.post.title},
+            subject=gettext_lazy("A comment on “%(title)s” awaits moderation"),
             template="comments/email/moderation.txt",
         )
     return "told"

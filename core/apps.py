@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _create_cache_tables(sender, using, **kwargs):
     # The rate limiter's fallback lives in a database cache table (core/ratelimit.py):
     # made by every `migrate`, so no deployment step can forget it. Sent once per app
-    # with models (core has none); creating a table that exists does nothing.
+    # with models; creating a table that exists does nothing.
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)

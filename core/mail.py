@@ -12,6 +12,11 @@ task at once, in the request (settings.TASKS).
 
 Callers enqueue after their transaction commits (transaction.on_commit), so a
 rolled-back change sends nothing.
+
+Callers render each email's subject and body inside `in_language_of(recipient)`:
+an email is written in the language its recipient chose (core/language.py), not
+in the language of whoever's request happened to trigger it, nor in the
+worker's (which has no request, so English).
 """
 
 import datetime
@@ -19,13 +24,20 @@ import logging
 import smtplib
 
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
+
+from core.language import language_of
 
 logger = logging.getLogger("coursesite.mail")
 
 # Seconds to wait before each retry: about an hour and a half of outage in all.
 RETRY_DELAYS = (30, 60, 120, 300, 600, 1200, 2400)
+
+
+def in_language_of(user):
+    """Render an email to `user` inside this: its words in the language the user chose."""
+    return translation.override(language_of(user))
 
 
 def send(*, subject: str, body: str, to: list[str], headers: dict | None = None) -> None:

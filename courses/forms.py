@@ -272,6 +272,11 @@ class LimitedPasswordResetForm(PasswordResetForm):
         return email
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        """As Django's, but as a background task (core/mail.py): the page never waits for SMTP."""
-        subject = render_to_string(subject_template_name, context)
-        mail.send(subject=subject, body=render_to_string(email_template_name, context), to=[to_email])
+        """As Django's, but as a background task (core/mail.py): the page never waits for SMTP.
+
+        And in the language the account chose, not the language of whoever asked for the reset.
+        """
+        with mail.in_language_of(context["user"]):
+            subject = render_to_string(subject_template_name, context)
+            body = render_to_string(email_template_name, context)
+        mail.send(subject=subject, body=body, to=[to_email])

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import mail
+from core.language import prefetch_languages
 
 from . import services
 from .models import Course, Invitation, Membership, default_pseudonym
@@ -323,22 +324,25 @@ def send_invitations(*, course: Course, users) -> None:
     if not users:
         return
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    users = list(users)
+    prefetch_languages(users)
     for user in users:
-        body = "\n".join(
-            [
-                _("Hello,"),
-                "",
-                _("Your instructor added you to the course blog of %(course)s.") % {"course": course},
-                _("Your username is: %(username)s") % {"username": user.username},
-                "",
-                _("Choose a password here to log in (the link works once, for %(days)s days):")
-                % {"days": days},
-                password_set_link(user),
-                "",
-                _("If you did not expect this email, you can ignore it."),
-            ]
-        )
-        mail.send(
-            subject=_("You are enrolled in %(course)s") % {"course": course.title}, body=body, to=[user.email]
-        )
+        # An account the roster has just made has no choice yet: the site's LANGUAGE_CODE.
+        with mail.in_language_of(user):
+            subject = _("You are enrolled in %(course)s") % {"course": course.title}
+            body = "\n".join(
+                [
+                    _("Hello,"),
+                    "",
+                    _("Your instructor added you to the course blog of %(course)s.") % {"course": course},
+                    _("Your username is: %(username)s") % {"username": user.username},
+                    "",
+                    _("Choose a password here to log in (the link works once, for %(days)s days):")
+                    % {"days": days},
+                    password_set_link(user),
+                    "",
+                    _("If you did not expect this email, you can ignore it."),
+                ]
+            )
+        mail.send(subject=subject, body=body, to=[user.email])
     logger.info("Roster invitations sent for course %s: %d", course.pk, len(users))

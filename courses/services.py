@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from core import mail
+from core.language import prefetch_languages, remember_language
 
 from .models import Course, Invitation, Membership, new_join_code
 
@@ -48,7 +49,15 @@ def course_join(*, user, join_code: str, display_name: str) -> Membership:
         return Membership.objects.get(course=course, user=user)
 
 
-def user_sign_up(*, username: str, email: str, password: str, join_code: str, display_name: str):
+def user_sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    join_code: str,
+    display_name: str,
+    language: str | None = None,
+):
     """Create the account and its first membership together, or neither.
 
     A sign-up never tells whether an address has an account: with one that has,
@@ -58,10 +67,15 @@ def user_sign_up(*, username: str, email: str, password: str, join_code: str, di
     exactly one email to the address typed, so the two cases take as long.
     (django-allauth's "strict" enumeration prevention with optional
     verification; here an address still belongs to one account only.)
+
+    `language`, the one the visitor signed up in, is kept as the user's choice:
+    their emails, the welcome first, are written in it.
     """
     with transaction.atomic():
         owner = User.objects.filter(email__iexact=email).order_by("pk").first()
         user = User.objects.create_user(username=username, email="" if owner else email, password=password)
+        if language:
+            remember_language(user, language)
         membership = course_join(user=user, join_code=join_code, display_name=display_name)
         if owner is None:
             transaction.on_commit(
@@ -92,11 +106,13 @@ def password_set_link(user) -> str:
 
 
 def _send_sign_up_welcome(*, user, course) -> None:
-    body = render_to_string(
-        "registration/sign_up_welcome_email.txt",
-        {"user": user, "course": course, "login_url": _site_url(reverse("login"))},
-    )
-    mail.send(subject=_("Your coursesite account"), body=body, to=[user.email])
+    with mail.in_language_of(user):
+        subject = _("Your coursesite account")
+        body = render_to_string(
+            "registration/sign_up_welcome_email.txt",
+            {"user": user, "course": course, "login_url": _site_url(reverse("login"))},
+        )
+    mail.send(subject=subject, body=body, to=[user.email])
 
 
 def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
@@ -109,8 +125,10 @@ def _send_sign_up_address_taken(*, owner, email: str, username: str) -> None:
         # An account made by a roster, never used: "forgot password" ignores it, so the link is here.
         "set_password_url": None if owner.has_usable_password() else password_set_link(owner),
     }
-    body = render_to_string("registration/sign_up_address_taken_email.txt", context)
-    mail.send(subject=_("Someone tried to sign up with your address"), body=body, to=[owner.email])
+    with mail.in_language_of(owner):
+        subject = _("Someone tried to sign up with your address")
+        body = render_to_string("registration/sign_up_address_taken_email.txt", context)
+    mail.send(subject=subject, body=body, to=[owner.email])
 
 
 def course_rotate_join_code(*, course: Course) -> str:
@@ -241,6 +259,8 @@ def invitation_decline(*, invitation: Invitation, by) -> Invitation:
 def invitations_send(*, invitations) -> None:
     """Email each invited account its link; call it after the transaction that made them commits."""
     sent = 0
+    invitations = list(invitations)
+    prefetch_languages(invitation.user for invitation in invitations)
     for invitation in invitations:
         user = invitation.user
         context = {
@@ -251,12 +271,10 @@ def invitations_send(*, invitations) -> None:
             # Made by another course's roster and never used: it needs a password to log in first.
             "set_password_url": None if user.has_usable_password() else password_set_link(user),
         }
-        body = render_to_string("courses/email/invitation.txt", context)
-        mail.send(
-            subject=_("An invitation to %(course)s") % {"course": invitation.course.title},
-            body=body,
-            to=[user.email],
-        )
+        with mail.in_language_of(user):
+            subject = _("An invitation to %(course)s") % {"course": invitation.course.title}
+            body = render_to_string("courses/email/invitation.txt", context)
+        mail.send(subject=subject, body=body, to=[user.email])
         sent += 1
     if sent:
         logger.info("Course invitations sent: %d", sent)

@@ -51,6 +51,7 @@ def sign_up(request):
                 password=form.cleaned_data["password1"],
                 join_code=form.cleaned_data["join_code"],
                 display_name=form.cleaned_data["display_name"],
+                language=request.LANGUAGE_CODE,  # the language they signed up in: their emails' too
             )
         except services.JoinError as refusal:  # the code was rotated after the form checked it
             form.add_error("join_code", str(refusal))

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
+from core.language import set_language  # Django's, and it keeps a logged-in user's choice
 from courses import admin_scoping
 from courses import views as course_views
 from courses.forms import AdminLockoutAuthenticationForm
@@ -38,8 +39,10 @@ urlpatterns = [
     path("", include("lti.urls")),  # the campus LMS link (LTI 1.3)
     path("", include("privacy.urls")),
     path("", include("ops.urls")),  # /healthz
-    # The language switcher sets only the reader's language cookie and keeps no state on the server,
-    # so it takes no CSRF token: a token in every page's footer would keep every page out of the cache.
+    # The language switcher takes no CSRF token: a token in every page's footer would keep every page
+    # out of the cache. It sets the reader's language cookie and keeps a logged-in user's choice for
+    # their emails (core/language.py); a forged cross-site POST carries no session cookie (SameSite=Lax),
+    # so it can set at most the cookie, as before.
     path("language/", csrf_exempt(set_language), name="set-language"),
     # Our scripts' strings in the reader's language (cache_page keeps one copy per language).
     path("jsi18n/", cache_page(60 * 60)(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -35,6 +35,7 @@ from awards.models import Award, AwardType
 from awards.permissions import on_team
 from comments.models import Comment
 from core import mail
+from core.language import language_of
 from courses.models import Membership
 from posts.models import Post, consented, live, public
 
@@ -289,7 +290,7 @@ def recipients(course):
         Membership.objects.filter(course=course, user__is_active=True)
         .exclude(user__email="")
         .exclude(user__week_email_preference__on_digest=False)
-        .select_related("user")
+        .select_related("user", "user__language_preference")  # each email in its reader's language
         .order_by("pk")
     )
 
@@ -355,10 +356,14 @@ def email_digest(digest: Digest) -> int:
     """Email the published digest to each member who wants it, one email each; how many were sent."""
     course = digest.course
     contents = digest_contents(course, digest.week)
-    body = email_body(digest, contents)
-    subject = _title(digest)
+    written = {}  # (subject, body) by language: each is written once, whoever many read it
     sent = 0
     for membership in recipients(course):
+        language = language_of(membership.user)
+        if language not in written:
+            with mail.in_language_of(membership.user):
+                written[language] = (_title(digest), email_body(digest, contents))
+        subject, body = written[language]
         mail.send(subject=subject, body=body, to=[membership.user.email])
         sent += 1
     logger.info("Digest %s emailed to %s members", digest.pk, sent)

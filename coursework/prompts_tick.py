@@ -66,7 +66,7 @@ def recipients(prompt: Prompt):
         .filter(course_id=prompt.course_id, user__is_active=True)
         .exclude(user__email="")
         .exclude(user__week_email_preference__on_prompt_open=False)
-        .select_related("user")
+        .select_related("user", "user__language_preference")  # each email in its reader's language
         .order_by("pk")
     )
 
@@ -76,32 +76,30 @@ def announce_opening(prompt: Prompt) -> int:
     course = prompt.course
     link = settings.SITE_URL + prompt.get_absolute_url()
     settings_link = settings.SITE_URL + reverse("coursework:email-settings")
-    requirement = comment_requirement(prompt)
-    requirement = f"{requirement}.\n" if requirement else ""
     members = list(recipients(prompt))
     words = {"course": course.title, "prompt": prompt.title}
     for member in members:
-        body = (
-            _("Hello %(name)s,") % {"name": member.display_name}
-            + "\n\n"
-            + _("A new prompt is open in %(course)s: “%(prompt)s”.") % words
-            + "\n\n"
-            + _("Due: %(when)s") % {"when": weeks.label(course, prompt.due_at)}
-            + "\n"
-            + f"{requirement}\n"
-            + _("Read it and write your response:")
-            + f"\n{link}\n\n--\n"
-            + _(
-                "You get this email because you are a student in %(course)s. "
-                "To stop emails when a prompt opens, change your settings:"
+        with mail.in_language_of(member.user):
+            requirement = comment_requirement(prompt)
+            requirement = f"{requirement}.\n" if requirement else ""
+            body = (
+                _("Hello %(name)s,") % {"name": member.display_name}
+                + "\n\n"
+                + _("A new prompt is open in %(course)s: “%(prompt)s”.") % words
+                + "\n\n"
+                + _("Due: %(when)s") % {"when": weeks.label(course, prompt.due_at)}
+                + "\n"
+                + f"{requirement}\n"
+                + _("Read it and write your response:")
+                + f"\n{link}\n\n--\n"
+                + _(
+                    "You get this email because you are a student in %(course)s. "
+                    "To stop emails when a prompt opens, change your settings:"
+                )
+                % words
+                + f"\n{settings_link}\n"
             )
-            % words
-            + f"\n{settings_link}\n"
-        )
-        message = {
-            "subject": _("New prompt in %(course)s: %(prompt)s") % words,
-            "body": body,
-            "to": [member.user.email],
-        }
+            subject = _("New prompt in %(course)s: %(prompt)s") % words
+        message = {"subject": subject, "body": body, "to": [member.user.email]}
         transaction.on_commit(lambda message=message: mail.send(**message))
     return len(members)
