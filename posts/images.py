@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -452,13 +452,3 @@ def image_sizes_for(text: str) -> dict[str, ImageSize]:
 def render_with_image_sizes(text: str) -> str:
     """A post's HTML with its stored images' sizes and narrower copies."""
     return render_post_markdown(text, images=image_sizes_for(text))
-
-
-@receiver(pre_save, sender=Post, dispatch_uid="posts-image-sizes")
-def _post_saving(sender, instance, raw=False, update_fields=None, **kwargs):
-    """Post.save rendered body_html from the text alone; give our images their sizes before it is written."""
-    if raw or (update_fields is not None and "body_html" not in update_fields):
-        return
-    sizes = image_sizes_for(instance.body)
-    if sizes:
-        instance.body_html = render_post_markdown(instance.body, images=sizes)

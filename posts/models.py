@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 from courses import permissions as course_permissions
 from courses.models import Course, Membership
 
-from .markdown import excerpt_of, plain_text, render_post_markdown
+from .markdown import excerpt_of, plain_text
 
 # Shown for a post whose author is no longer a member of its course (never their username).
 FORMER_MEMBER = gettext_noop("A former member")  # a str (exports keep it); shown as gettext(FORMER_MEMBER)
@@ -257,7 +257,11 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         # Derived columns of this row only; everything else belongs in services.
-        self.body_html = render_post_markdown(self.body)
+        # Our stored images get their sizes and narrower copies (one query, none without images);
+        # imported here because posts.images builds on this module.
+        from posts.images import render_with_image_sizes
+
+        self.body_html = render_with_image_sizes(self.body)
         self.word_count = len(plain_text(self.body_html).split())
         self.excerpt = excerpt_of(self.body_html)
         update_fields = kwargs.get("update_fields")
